@@ -1,0 +1,1 @@
+"""The Dash app; the pages are not built yet."""

@@ -1,0 +1,147 @@
+"""The statistical rules of DESIGN.md as pure functions: no Dash, no SQL.
+
+A suppressed or missing input gives a suppressed or missing output with its symbol,
+never zero and never a crash.
+"""
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from scorecard.model import Direction, Polarity, Rag
+from scorecard.symbols import display_symbol
+
+NOT_AVAILABLE = "x"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A value with its status: '' for a real value, else a symbol ('c', 'x'...) and no value."""
+
+    value: float | None = None
+    status: str = ""
+
+    @property
+    def is_available(self) -> bool:
+        return self.value is not None and self.status == ""
+
+    @classmethod
+    def missing(cls) -> "Figure":
+        return cls(None, NOT_AVAILABLE)
+
+    def shown(self, decimals: int) -> str:
+        """'1,281', '80.9', or the symbol in square brackets."""
+        if not self.is_available:
+            return display_symbol(self.status or NOT_AVAILABLE)
+        return f"{round_half_away(self.value, decimals):,.{decimals}f}"
+
+
+def round_half_away(value: float, decimals: int) -> float:
+    """Round half away from zero, as published figures are (Python's round() is half-to-even)."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def mid_year_for(period_end: date) -> int:
+    """The ONS mid-year estimate for a period: the latest 30 June on or before its end.
+
+    31 March 2025 uses mid-2024 (DfE's mid-(Y-1) rule)."""
+    return period_end.year if (period_end.month, period_end.day) >= (6, 30) else period_end.year - 1
+
+
+def rate(numerator: Figure, population: float | None, multiplier: int, decimals: int | None = None) -> Figure:
+    """numerator / population x multiplier; a suppressed count gives a suppressed rate."""
+    if not numerator.is_available:
+        return Figure(None, numerator.status or NOT_AVAILABLE)
+    if population is None or population <= 0:
+        return Figure.missing()
+    value = numerator.value / population * multiplier
+    return Figure(value if decimals is None else round_half_away(value, decimals))
+
+
+def percentage(numerator: Figure, denominator: Figure | float | None, decimals: int | None = None) -> Figure:
+    if isinstance(denominator, Figure):
+        if not denominator.is_available:
+            return Figure(None, numerator.status or denominator.status or NOT_AVAILABLE)
+        denominator = denominator.value
+    return rate(numerator, denominator, 100, decimals)
+
+
+def _shown_value(value: float, decimals: int | None) -> Decimal:
+    """The value people see, as an exact decimal, so edges compare exactly."""
+    if decimals is None:
+        return Decimal(repr(value))
+    return Decimal(repr(round_half_away(value, decimals)))
+
+
+def rag(
+    value: Figure,
+    target: float | None,
+    polarity: Polarity,
+    tolerance: float | None = None,
+    tolerance_type: str = "absolute",
+    decimals: int | None = None,
+) -> Rag:
+    """Green on or better than target; amber worse but within tolerance (the edge is within);
+    red beyond. No target, no polarity or no value gives no judgement."""
+    if tolerance_type not in ("absolute", "percent"):
+        raise ValueError(f"tolerance_type must be 'absolute' or 'percent', not {tolerance_type!r}")
+    if target is None or polarity == Polarity.NONE or not value.is_available:
+        return Rag.NO_JUDGEMENT
+    shown = _shown_value(value.value, decimals)
+    goal = Decimal(repr(float(target)))
+    shortfall = shown - goal if polarity == Polarity.LOWER_IS_BETTER else goal - shown
+    if shortfall <= 0:
+        return Rag.GREEN
+    allowed = Decimal(repr(float(tolerance or 0)))
+    if tolerance_type == "percent":
+        allowed = abs(goal) * allowed / 100
+    return Rag.AMBER if shortfall <= allowed else Rag.RED
+
+
+def direction(current: Figure, previous: Figure, polarity: Polarity, decimals: int) -> Direction:
+    """Change against an earlier figure, judged by polarity; within rounding is no change."""
+    if not (current.is_available and previous.is_available):
+        return Direction.NOT_AVAILABLE
+    now, before = _shown_value(current.value, decimals), _shown_value(previous.value, decimals)
+    if now == before:
+        return Direction.NO_CHANGE
+    if polarity == Polarity.NONE:
+        return Direction.HIGHER if now > before else Direction.LOWER
+    better = now > before if polarity == Polarity.HIGHER_IS_BETTER else now < before
+    return Direction.IMPROVING if better else Direction.WORSENING
+
+
+def mean_of(figures: Iterable[Figure], decimals: int | None = None) -> Figure:
+    """The statistical-neighbour mean of the figures that are available.
+
+    LAIT uses the mean; DfE's children's social care outcomes dashboard uses the median."""
+    values = [figure.value for figure in figures if figure.is_available]
+    if not values:
+        return Figure.missing()
+    mean = statistics.fmean(values)
+    return Figure(mean if decimals is None else round_half_away(mean, decimals))
+
+
+def rank(value: Figure, values: Sequence[Figure], polarity: Polarity) -> int | None:
+    """Position among the figures, 1 = best; with no polarity, 1 = lowest. Ties share the best."""
+    if not value.is_available:
+        return None
+    others = [figure.value for figure in values if figure.is_available]
+    if polarity == Polarity.HIGHER_IS_BETTER:
+        return 1 + sum(other > value.value for other in others)
+    return 1 + sum(other < value.value for other in others)
+
+
+def quartile_band(value: Figure, values: Sequence[Figure], polarity: Polarity) -> str | None:
+    """'A' (best quarter of LAs) to 'D'; none for no-polarity indicators."""
+    available = [figure.value for figure in values if figure.is_available]
+    if polarity == Polarity.NONE or not value.is_available or len(available) < 4:
+        return None
+    lower, middle, upper = statistics.quantiles(available, n=4, method="inclusive")
+    v = value.value
+    if polarity == Polarity.LOWER_IS_BETTER:
+        return "A" if v <= lower else "B" if v <= middle else "C" if v <= upper else "D"
+    return "A" if v >= upper else "B" if v >= middle else "C" if v >= lower else "D"

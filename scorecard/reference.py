@@ -1,0 +1,73 @@
+"""Reference data in the store: the catalogue's indicators and outcome areas, and the areas."""
+
+from scorecard import schema
+from scorecard.areas import AreaDirectory
+from scorecard.catalogue import Catalogue
+from scorecard.store import Store
+
+
+def indicator_rows(catalogue: Catalogue) -> list[dict]:
+    return [
+        {
+            "id": indicator.id,
+            "title": indicator.title,
+            "short_title": indicator.short_title,
+            "polarity": indicator.polarity.value,
+            "unit": indicator.unit.value,
+            "multiplier": indicator.multiplier,
+            "decimals": indicator.decimals,
+            "period_type": indicator.period_type.value,
+            "measure_type": indicator.measure_type.value,
+            "population_age_band": indicator.population_age_band,
+            "population_sex": indicator.population_sex,
+            "definition": indicator.definition,
+            "source": indicator.source,
+            "ni_code": indicator.ni_code,
+            "lait_code": indicator.lait_code,
+            "has_localities": indicator.has_localities,
+            "is_benchmark": indicator.is_benchmark,
+        }
+        for indicator in catalogue
+    ]
+
+
+def sync_reference(store: Store, catalogue: Catalogue, areas: AreaDirectory) -> None:
+    """Write the catalogue and the areas into the store; safe to repeat."""
+    store.replace_reference(schema.indicator, indicator_rows(catalogue))
+    store.replace_reference(
+        schema.outcome_area,
+        [
+            {
+                "framework": framework.id,
+                "id": outcome.id,
+                "framework_title": framework.title,
+                "title": outcome.title,
+                "position": outcome.position,
+            }
+            for framework in catalogue.frameworks.values()
+            for outcome in framework.outcome_areas
+        ],
+    )
+    store.replace_reference(
+        schema.indicator_outcome,
+        [
+            {"indicator_id": indicator.id, "framework": framework, "outcome_area_id": area_id}
+            for indicator in catalogue
+            for framework, area_id in indicator.outcomes.items()
+        ],
+    )
+    store.replace_reference(
+        schema.area,
+        [
+            {
+                "code": area.code,
+                "name": area.name,
+                "level": area.level,
+                "old_code": area.old_code,
+                "region_code": area.region_code,
+                "parent_code": area.parent_code,
+                "la_type": area.la_type,
+            }
+            for area in areas.all()
+        ],
+    )

@@ -1,0 +1,219 @@
+"""The database schema: the nouns of DESIGN.md as SQLAlchemy Core tables.
+
+Observations, populations, targets and comparator groups are versioned: each row carries
+the load that wrote it, and a row a later load revises is moved, unchanged, to the
+matching `*_revision` table with the load that superseded it. Reverting a load is then
+exact: delete what it wrote, move back what it superseded.
+"""
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+setting = sa.Table(
+    "setting",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+)
+
+indicator = sa.Table(
+    "indicator",
+    metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("short_title", sa.String, nullable=False),
+    sa.Column("polarity", sa.String, nullable=False),
+    sa.Column("unit", sa.String, nullable=False),
+    sa.Column("multiplier", sa.Integer, nullable=False),
+    sa.Column("decimals", sa.Integer, nullable=False),
+    sa.Column("period_type", sa.String, nullable=False),
+    sa.Column("measure_type", sa.String, nullable=False),
+    sa.Column("population_age_band", sa.String),
+    sa.Column("population_sex", sa.String),
+    sa.Column("definition", sa.String, nullable=False),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("ni_code", sa.String),
+    sa.Column("lait_code", sa.String),
+    sa.Column("has_localities", sa.Boolean, nullable=False),
+    # Benchmark indicators come from LAIT's dictionary rather than the catalogue file.
+    sa.Column("is_benchmark", sa.Boolean, nullable=False),
+)
+
+outcome_area = sa.Table(
+    "outcome_area",
+    metadata,
+    sa.Column("framework", sa.String, primary_key=True),
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("framework_title", sa.String, nullable=False),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
+indicator_outcome = sa.Table(
+    "indicator_outcome",
+    metadata,
+    sa.Column("indicator_id", sa.String, primary_key=True),
+    sa.Column("framework", sa.String, primary_key=True),
+    sa.Column("outcome_area_id", sa.String, nullable=False),
+)
+
+area = sa.Table(
+    "area",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("level", sa.String, nullable=False),  # england, region, la, local
+    sa.Column("old_code", sa.String),
+    sa.Column("region_code", sa.String),
+    sa.Column("parent_code", sa.String),
+    sa.Column("la_type", sa.String),
+)
+
+load_seq = sa.Sequence("load_id_seq")
+load = sa.Table(
+    "load",
+    metadata,
+    sa.Column("id", sa.Integer, load_seq, primary_key=True, server_default=load_seq.next_value()),
+    sa.Column("file_name", sa.String, nullable=False),
+    sa.Column("sha256", sa.String, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("user_name", sa.String, nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_new", sa.Integer, nullable=False),
+    sa.Column("rows_revised", sa.Integer, nullable=False),
+    sa.Column("rows_unchanged", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("status", sa.String, nullable=False),  # loaded, reverted
+    sa.Column("reverted_at", sa.DateTime),
+    sa.Column("note", sa.String),
+)
+
+
+def _versioned(name: str, key: list[tuple], values: list[tuple]) -> tuple[sa.Table, sa.Table]:
+    """A table of current rows and its revision table of superseded rows.
+
+    key: (name, type) pairs; values: (name, type, nullable) triples.
+    """
+    key_columns = [sa.Column(column, kind, nullable=False) for column, kind in key]
+    current = sa.Table(
+        name,
+        metadata,
+        *[sa.Column(column, kind, primary_key=True, autoincrement=False) for column, kind in key],
+        *[sa.Column(column, kind, nullable=nullable) for column, kind, nullable in values],
+        sa.Column("load_id", sa.Integer),
+    )
+    revision_seq = sa.Sequence(f"{name}_revision_id_seq")
+    revision = sa.Table(
+        f"{name}_revision",
+        metadata,
+        sa.Column(
+            "revision_id", sa.Integer, revision_seq, primary_key=True,
+            server_default=revision_seq.next_value(),
+        ),
+        *key_columns,
+        *[sa.Column(column, kind, nullable=nullable) for column, kind, nullable in values],
+        sa.Column("load_id", sa.Integer),
+        sa.Column("superseded_by_load", sa.Integer, nullable=False),
+    )
+    return current, revision
+
+
+observation, observation_revision = _versioned(
+    "observation",
+    key=[
+        ("indicator_id", sa.String),
+        ("area_code", sa.String),
+        ("period", sa.String),
+        ("breakdown", sa.String),  # 'all', or e.g. 'age 0-4'
+    ],
+    values=[
+        ("period_type", sa.String, False),
+        ("period_start", sa.Date, False),
+        ("period_end", sa.Date, False),
+        ("numerator", sa.Float, True),
+        ("denominator", sa.Float, True),
+        ("value", sa.Float, True),
+        ("status", sa.String, False),  # '' for a value, else a symbol
+    ],
+)
+
+population, population_revision = _versioned(
+    "population",
+    key=[
+        ("area_code", sa.String),
+        ("mid_year", sa.Integer),
+        ("age_band", sa.String),  # '0-17', '10-17', '15-17'
+        ("sex", sa.String),  # persons, female, male
+    ],
+    values=[
+        ("count", sa.Float, True),
+        ("status", sa.String, False),
+        ("vintage", sa.String, False),  # which ONS release
+    ],
+)
+
+target, target_revision = _versioned(
+    "target",
+    key=[
+        ("indicator_id", sa.String),
+        ("area_code", sa.String),
+        ("period", sa.String),  # a financial year such as '2024-25'
+    ],
+    values=[
+        ("value", sa.Float, False),
+        ("tolerance", sa.Float, True),
+        ("tolerance_type", sa.String, False),  # absolute, percent
+    ],
+)
+
+comparator, comparator_revision = _versioned(
+    "comparator",
+    key=[
+        ("model", sa.String),  # e.g. 'sn_2021', 'sn_2025'
+        ("area_code", sa.String),
+        ("member_code", sa.String),
+    ],
+    values=[
+        ("position", sa.Integer, False),
+        ("closeness", sa.String, True),
+    ],
+)
+
+VERSIONED = {
+    "observation": (observation, observation_revision),
+    "population": (population, population_revision),
+    "target": (target, target_revision),
+    "comparator": (comparator, comparator_revision),
+}
+
+commentary_seq = sa.Sequence("commentary_id_seq")
+commentary = sa.Table(
+    "commentary",
+    metadata,
+    sa.Column(
+        "id", sa.Integer, commentary_seq, primary_key=True,
+        server_default=commentary_seq.next_value(),
+    ),
+    sa.Column("indicator_id", sa.String, nullable=False),
+    sa.Column("area_code", sa.String, nullable=False),
+    sa.Column("period", sa.String, nullable=False),
+    sa.Column("text", sa.String, nullable=False),
+    sa.Column("author", sa.String, nullable=False),
+    sa.Column("written_at", sa.DateTime, nullable=False),
+    # Earlier versions stay; the newest per indicator, area and period is current.
+    sa.Column("supersedes", sa.Integer),
+    sa.Column("load_id", sa.Integer),
+)
+
+sa.Index("observation_by_period", observation.c.indicator_id, observation.c.period_end)

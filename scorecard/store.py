@@ -1,0 +1,363 @@
+"""The store: one class owns the database, through SQLAlchemy Core.
+
+DuckDB (a file, the embedded default) and PostgreSQL (a URL, for shared deployments)
+run the same code. Every write is one transaction.
+"""
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from scorecard import schema
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = REPO_ROOT / "data" / "scorecard.duckdb"
+DB_ENVIRONMENT_VARIABLE = "SCORECARD_DB"
+
+
+class MissingDatabaseError(RuntimeError):
+    """The database file does not exist yet."""
+
+
+class RevertError(RuntimeError):
+    """A load that cannot be reverted, with the reason."""
+
+
+def database_url(db: str | os.PathLike | None = None) -> str:
+    """The SQLAlchemy URL for --db, else SCORECARD_DB, else the default DuckDB file."""
+    chosen = str(db) if db else os.environ.get(DB_ENVIRONMENT_VARIABLE) or str(DEFAULT_DB_PATH)
+    if "://" in chosen:
+        return chosen
+    return f"duckdb:///{Path(chosen).expanduser().resolve()}"
+
+
+def duckdb_path(url: str) -> Path | None:
+    if not url.startswith("duckdb:///"):
+        return None
+    path = url.removeprefix("duckdb:///")
+    return None if path in ("", ":memory:") else Path(path)
+
+
+@dataclass
+class Batch:
+    """What one file would write: a DataFrame per versioned table, plus commentary."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    commentary: pd.DataFrame | None = None
+
+    @property
+    def rows(self) -> int:
+        counted = sum(len(frame) for frame in self.tables.values())
+        return counted + (0 if self.commentary is None else len(self.commentary))
+
+
+@dataclass
+class Change:
+    """What a load does or would do, per table and in total."""
+
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    revisions: pd.DataFrame | None = None  # key columns, old and new values
+
+    def add(self, other: "Change") -> None:
+        self.new += other.new
+        self.revised += other.revised
+        self.unchanged += other.unchanged
+
+
+class Store:
+    """The database: schema, reads for the metrics layer, versioned writes for loaders."""
+
+    def __init__(self, url: str, engine: sa.Engine):
+        self.url = url
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db: str | os.PathLike | None = None, *, create: bool = False) -> "Store":
+        url = database_url(db)
+        path = duckdb_path(url)
+        if path is not None and not path.exists():
+            if not create:
+                raise MissingDatabaseError(
+                    f"There is no database at {path}. Run 'scorecard demo' to build one with "
+                    "demonstration data, or 'scorecard load FILE' to load real figures."
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(url, sa.create_engine(url))
+        if create:
+            store.create_schema()
+        return store
+
+    @property
+    def is_duckdb(self) -> bool:
+        return self.engine.dialect.name == "duckdb"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # Schema -------------------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Create missing tables and record the schema version; safe to run again."""
+        with self.engine.begin() as connection:
+            schema.metadata.create_all(connection)
+            known = connection.execute(sa.select(sa.func.max(schema.schema_version.c.version)))
+            current = known.scalar()
+            if current is None:
+                connection.execute(
+                    schema.schema_version.insert().values(
+                        version=schema.SCHEMA_VERSION, applied_at=datetime.now()
+                    )
+                )
+            elif current > schema.SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"The database has schema version {current}, newer than this Scorecard "
+                    f"({schema.SCHEMA_VERSION}). Upgrade Scorecard before using it."
+                )
+
+    def schema_version(self) -> int | None:
+        with self.engine.connect() as connection:
+            return connection.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
+
+    def replace_reference(self, table: sa.Table, rows: list[dict]) -> None:
+        """Write reference rows (indicators, outcome areas, areas) in one go."""
+        with self.engine.begin() as connection:
+            self._upsert(connection, table, rows)
+
+    def _upsert(self, connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+        if not rows:
+            return
+        keys = [column.name for column in table.primary_key.columns]
+        condition = sa.tuple_(*[table.c[key] for key in keys]).in_(
+            [tuple(row[key] for key in keys) for row in rows]
+        )
+        connection.execute(table.delete().where(condition))
+        connection.execute(table.insert(), rows)
+
+    # Settings -----------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as connection:
+            value = connection.execute(
+                sa.select(schema.setting.c.value).where(schema.setting.c.key == key)
+            ).scalar()
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.engine.begin() as connection:
+            self._upsert(connection, schema.setting, [{"key": key, "value": value}])
+
+    # Reads --------------------------------------------------------------------------
+
+    def frame(self, query: sa.Executable) -> pd.DataFrame:
+        with self.engine.connect() as connection:
+            result = connection.execute(query)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def table(self, table: sa.Table, **where) -> pd.DataFrame:
+        query = sa.select(table)
+        for column, value in where.items():
+            if isinstance(value, (list, tuple, set)):
+                query = query.where(table.c[column].in_(list(value)))
+            else:
+                query = query.where(table.c[column] == value)
+        return self.frame(query)
+
+    def loads(self) -> pd.DataFrame:
+        return self.frame(sa.select(schema.load).order_by(schema.load.c.id))
+
+    def load_with_hash(self, sha256: str) -> dict | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(schema.load).where(
+                    schema.load.c.sha256 == sha256, schema.load.c.status == "loaded"
+                )
+            ).first()
+        return None if row is None else dict(row._mapping)
+
+    # Versioned writes ---------------------------------------------------------------
+
+    def preview(self, batch: Batch) -> Change:
+        """What applying the batch would change, without changing anything."""
+        with self.engine.connect() as connection:
+            change = Change()
+            revisions = []
+            for name, frame in batch.tables.items():
+                table_change = self._diff(connection, name, frame, details=True)
+                change.add(table_change)
+                if table_change.revisions is not None and len(table_change.revisions):
+                    revisions.append(table_change.revisions.assign(table=name))
+            if batch.commentary is not None:
+                change.new += len(batch.commentary)
+            connection.rollback()
+        change.revisions = pd.concat(revisions, ignore_index=True) if revisions else None
+        return change
+
+    def apply(self, batch: Batch, load_row: dict) -> tuple[int, Change]:
+        """Write the batch as one load, in one transaction. Returns the load id and changes."""
+        with self.engine.begin() as connection:
+            load_id = connection.execute(
+                schema.load.insert().values(**load_row).returning(schema.load.c.id)
+            ).scalar_one()
+            change = Change()
+            for name, frame in batch.tables.items():
+                change.add(self._write_versioned(connection, name, frame, load_id))
+            if batch.commentary is not None and len(batch.commentary):
+                connection.execute(
+                    schema.commentary.insert(),
+                    [dict(row, load_id=load_id) for row in batch.commentary.to_dict("records")],
+                )
+                change.new += len(batch.commentary)
+            connection.execute(
+                schema.load.update()
+                .where(schema.load.c.id == load_id)
+                .values(rows_new=change.new, rows_revised=change.revised, rows_unchanged=change.unchanged)
+            )
+        return load_id, change
+
+    def revert(self, load_id: int) -> None:
+        """Restore exactly the state before the load."""
+        with self.engine.begin() as connection:
+            row = connection.execute(sa.select(schema.load).where(schema.load.c.id == load_id)).first()
+            if row is None:
+                raise RevertError(f"There is no load {load_id}. 'scorecard loads' lists them.")
+            if row.status != "loaded":
+                raise RevertError(f"Load {load_id} was already {row.status}.")
+            later = self._loads_that_revised(connection, load_id)
+            if later:
+                raise RevertError(
+                    f"Load {load_id} cannot be reverted on its own: load(s) "
+                    f"{', '.join(map(str, later))} revised figures it wrote. Revert those first."
+                )
+            for current, revision in schema.VERSIONED.values():
+                keys = [column.name for column in current.primary_key.columns]
+                connection.execute(current.delete().where(current.c.load_id == load_id))
+                restored = [column.name for column in current.columns]
+                connection.execute(
+                    current.insert().from_select(
+                        restored,
+                        sa.select(*[revision.c[name] for name in restored]).where(
+                            revision.c.superseded_by_load == load_id
+                        ),
+                    )
+                )
+                connection.execute(revision.delete().where(revision.c.superseded_by_load == load_id))
+                del keys
+            connection.execute(schema.commentary.delete().where(schema.commentary.c.load_id == load_id))
+            connection.execute(
+                schema.load.update()
+                .where(schema.load.c.id == load_id)
+                .values(status="reverted", reverted_at=datetime.now())
+            )
+
+    def _loads_that_revised(self, connection: sa.Connection, load_id: int) -> list[int]:
+        found: set[int] = set()
+        for _current, revision in schema.VERSIONED.values():
+            rows = connection.execute(
+                sa.select(revision.c.superseded_by_load)
+                .where(revision.c.load_id == load_id)
+                .distinct()
+            )
+            found.update(value for (value,) in rows)
+        return sorted(found)
+
+    def _stage(self, connection: sa.Connection, name: str, frame: pd.DataFrame) -> str:
+        """Copy a frame into a temporary table, fast on DuckDB, portable elsewhere."""
+        current, _revision = schema.VERSIONED[name]
+        columns = [column.name for column in current.columns if column.name != "load_id"]
+        frame = frame[columns]
+        staged = f"staged_{name}"
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {staged}"))
+        if self.is_duckdb:
+            raw = connection.connection.driver_connection
+            raw.register("incoming_frame", frame)
+            raw.execute(f"CREATE TEMP TABLE {staged} AS SELECT * FROM incoming_frame")
+            raw.unregister("incoming_frame")
+        else:
+            column_types = ", ".join(
+                f"{column.name} {column.type.compile(self.engine.dialect)}"
+                for column in current.columns
+                if column.name != "load_id"
+            )
+            connection.execute(sa.text(f"CREATE TEMP TABLE {staged} ({column_types}) ON COMMIT DROP"))
+            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+            if records:
+                staged_table = sa.table(staged, *[sa.column(name) for name in columns])
+                connection.execute(staged_table.insert(), records)
+        return staged
+
+    def _diff_sql(self, name: str, staged: str) -> tuple[str, str, list[str], list[str]]:
+        current, _revision = schema.VERSIONED[name]
+        keys = [column.name for column in current.primary_key.columns]
+        values = [column.name for column in current.columns if column.name not in keys and column.name != "load_id"]
+        join = " AND ".join(f"c.{key} = s.{key}" for key in keys)
+        differs = " OR ".join(f"c.{value} IS DISTINCT FROM s.{value}" for value in values)
+        return join, differs, keys, values
+
+    def _diff(self, connection, name: str, frame: pd.DataFrame, details: bool = False) -> Change:
+        staged = self._stage(connection, name, frame)
+        join, differs, keys, values = self._diff_sql(name, staged)
+        counts = connection.execute(
+            sa.text(
+                f"SELECT count(*) FILTER (WHERE c.{keys[0]} IS NULL), "
+                f"count(*) FILTER (WHERE c.{keys[0]} IS NOT NULL AND ({differs})), "
+                f"count(*) FILTER (WHERE c.{keys[0]} IS NOT NULL AND NOT ({differs})) "
+                f"FROM {staged} s LEFT JOIN {name} c ON {join}"
+            )
+        ).one()
+        change = Change(new=counts[0], revised=counts[1], unchanged=counts[2])
+        if details and change.revised:
+            selected = ", ".join(
+                [f"s.{key}" for key in keys]
+                + [f"c.{value} AS old_{value}" for value in values]
+                + [f"s.{value} AS new_{value}" for value in values]
+            )
+            result = connection.execute(
+                sa.text(f"SELECT {selected} FROM {staged} s JOIN {name} c ON {join} WHERE {differs}")
+            )
+            change.revisions = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return change
+
+    def _write_versioned(self, connection, name: str, frame: pd.DataFrame, load_id: int) -> Change:
+        change = self._diff(connection, name, frame)
+        staged = f"staged_{name}"
+        join, differs, keys, values = self._diff_sql(name, staged)
+        current, revision = schema.VERSIONED[name]
+        columns = keys + values + ["load_id"]
+        column_list = ", ".join(columns)
+        if change.revised:
+            connection.execute(
+                sa.text(
+                    f"INSERT INTO {revision.name} ({column_list}, superseded_by_load) "
+                    f"SELECT {', '.join('c.' + column for column in columns)}, :load_id "
+                    f"FROM {name} c JOIN {staged} s ON {join} WHERE {differs}"
+                ),
+                {"load_id": load_id},
+            )
+            connection.execute(
+                sa.text(
+                    f"DELETE FROM {name} c USING {staged} s WHERE {join} AND ({differs})"
+                )
+            )
+        if change.new or change.revised:
+            connection.execute(
+                sa.text(
+                    f"INSERT INTO {name} ({column_list}) "
+                    f"SELECT {', '.join('s.' + column for column in keys + values)}, :load_id "
+                    f"FROM {staged} s LEFT JOIN {name} c ON {join} WHERE c.{keys[0]} IS NULL"
+                ),
+                {"load_id": load_id},
+            )
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {staged}"))
+        return change
+
+
+def records(frame: pd.DataFrame) -> Iterable[dict]:
+    """Rows of a frame as dicts with None for missing values."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")

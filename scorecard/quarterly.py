@@ -123,7 +123,7 @@ def quarterly_scorecard(
         if current is not None:
             _fill_figures(row, indicator, current, previous, year_ago)
             _fill_target(row, indicator, targets, current, quarter)
-        _fill_benchmark(row, indicator, benchmarks.get(indicator.id))
+        _fill_benchmark(row, indicator, benchmarks.get(indicator.id), benchmarks.get("__context__"))
         if indicator.id in notes:
             row.commentary, row.commentary_author = notes[indicator.id]
         scorecard.rows.append(row)
@@ -289,3 +289,30 @@ def _neighbours(store: Store, area_code: str) -> list[str]:
         return []
     newest = sorted(rows["model"].unique())[-1]
     return rows[rows["model"] == newest].sort_values("position")["member_code"].tolist()
+
+
+def _fill_benchmark(row: ScorecardRow, indicator: Indicator, benchmark: Benchmark | None, context: Benchmark | None = None) -> None:
+    """England, region, neighbour mean, rank and quartile for the benchmark period."""
+    if benchmark is None:
+        return
+    found = benchmark.figures
+    row.benchmark_period = benchmark.period
+
+    def figure_of(code):
+        return _figure(found.loc[code]) if code in found.index else metrics.Figure.missing()
+
+    row.england = _value(figure_of(ENGLAND))
+    if context is None or context.figures.empty:
+        return
+    la, region, neighbours = context.figures.iloc[0][["la", "region", "neighbours"]]
+    if region:
+        row.region = _value(figure_of(region))
+    members = [figure_of(code) for code in neighbours.split(",") if code]
+    if members:
+        row.sn_mean = _value(metrics.mean_of(members, indicator.decimals))
+    la_figures = [_figure(found.loc[code]) for code in found.index if code.startswith("E0")]
+    if la:
+        own = figure_of(la)
+        row.rank = metrics.rank(own, la_figures, indicator.polarity)
+        row.rank_of = sum(figure.is_available for figure in la_figures) or None
+        row.quartile = metrics.quartile_band(own, la_figures, indicator.polarity)

@@ -141,9 +141,9 @@ observation, observation_revision = _versioned(
         ("period_type", sa.String, False),
         ("period_start", sa.Date, False),
         ("period_end", sa.Date, False),
-        ("numerator", sa.Float, True),
-        ("denominator", sa.Float, True),
-        ("value", sa.Float, True),
+        ("numerator", sa.Double, True),
+        ("denominator", sa.Double, True),
+        ("value", sa.Double, True),
         ("status", sa.String, False),  # '' for a value, else a symbol
     ],
 )
@@ -157,7 +157,7 @@ population, population_revision = _versioned(
         ("sex", sa.String),  # persons, female, male
     ],
     values=[
-        ("count", sa.Float, True),
+        ("count", sa.Double, True),
         ("status", sa.String, False),
         ("vintage", sa.String, False),  # which ONS release
     ],
@@ -171,8 +171,8 @@ target, target_revision = _versioned(
         ("period", sa.String),  # a financial year such as '2024-25'
     ],
     values=[
-        ("value", sa.Float, False),
-        ("tolerance", sa.Float, True),
+        ("value", sa.Double, False),
+        ("tolerance", sa.Double, True),
         ("tolerance_type", sa.String, False),  # absolute, percent
     ],
 )

@@ -1,0 +1,372 @@
+"""The `scorecard` command: build demo data, load files, show the scorecard, list loads.
+
+Each subcommand is an `add_*` function that declares its options and a `run_*` function
+that does the work and returns the exit code. Errors a user can fix are raised as
+`UserError` and printed as one plain line, never a traceback.
+"""
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from scorecard import catalogue as catalogue_module
+from scorecard.areas import DEFAULT_HOME_LA, UnknownAreaError, load_areas
+from scorecard.periods import Period, latest_complete_quarter, parse_period
+from scorecard.model import PeriodType
+from scorecard.store import MissingDatabaseError, Store, database_url
+
+
+class UserError(Exception):
+    """A mistake in the command or its inputs, explained in plain words."""
+
+
+# -- shared pieces -----------------------------------------------------------------------------
+
+
+def _open_store(args, create: bool = False) -> Store:
+    try:
+        return Store.open(args.db, create=create)
+    except MissingDatabaseError as missing:
+        raise UserError(str(missing)) from missing
+
+
+def _context():
+    return catalogue_module.load_catalogue(), load_areas()
+
+
+def _quarter(text: str | None) -> Period:
+    if text is None:
+        return latest_complete_quarter(date.today())
+    try:
+        period = parse_period(text)
+    except ValueError as bad:
+        raise UserError(str(bad)) from bad
+    if period.type != PeriodType.QUARTER:
+        raise UserError(
+            f"'{text}' is a {period.type.value.replace('_', ' ')}, not a quarter. "
+            "Give a financial quarter like 2024-25 Q4."
+        )
+    return period
+
+
+def _area_code(areas, text: str | None) -> str:
+    if text is None:
+        return DEFAULT_HOME_LA
+    try:
+        return areas.resolve_or_raise(text).code
+    except UnknownAreaError as unknown:
+        raise UserError(str(unknown)) from unknown
+
+
+def _print_table(headers: list[str], rows: list[list[str]], out=None) -> None:
+    out = out or sys.stdout
+    widths = [max(len(str(value)) for value in column) for column in zip(headers, *rows)]
+    for line in [headers, [("-" * width) for width in widths], *rows]:
+        out.write("  ".join(str(value).ljust(width) for value, width in zip(line, widths)).rstrip())
+        out.write("\n")
+
+
+def _shown(value, decimals: int) -> str:
+    return "" if value is None else f"{value:,.{decimals}f}"
+
+
+# -- demo --------------------------------------------------------------------------------------
+
+
+def add_demo(commands) -> None:
+    parser = commands.add_parser("demo", help="build a database of demonstration data")
+    parser.add_argument(
+        "--if-missing", action="store_true", help="do nothing when the database already exists"
+    )
+    parser.set_defaults(run=run_demo)
+
+
+def run_demo(args) -> int:
+    from scorecard.demo import write_demo
+    from scorecard.reference import sync_reference
+
+    url = database_url(args.db)
+    if args.if_missing:
+        try:
+            Store.open(args.db).close()
+            print(f"Database already exists: {url}. Leaving it as it is.")
+            return 0
+        except MissingDatabaseError:
+            pass
+    catalogue, areas = _context()
+    store = Store.open(args.db, create=True)
+    sync_reference(store, catalogue, areas)
+    load_id = write_demo(store, catalogue, areas)
+    print(f"Demonstration data written to {url} as load {load_id}. These figures are invented.")
+    return 0
+
+
+# -- load --------------------------------------------------------------------------------------
+
+
+def add_load(commands) -> None:
+    parser = commands.add_parser("load", help="load indicator files (CSV, XLSX, parquet)")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--area", help="the area a council workbook's figures are for")
+    parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    parser.add_argument("--as", dest="kind", metavar="KIND", help="read the files as this layout")
+    parser.add_argument("--user", help="who is loading (default: your login name)")
+    parser.set_defaults(run=run_load)
+
+
+def run_load(args) -> int:
+    from loaders.context import LoadContext
+    from loaders.pipeline import load_file
+    from scorecard.reference import sync_reference
+
+    catalogue, areas = _context()
+    home = _area_code(areas, args.area)
+    missing = [name for name in args.files if not Path(name).is_file()]
+    if missing:
+        raise UserError("; ".join(f"{name}: no such file" for name in missing))
+    store = _open_store(args, create=True)
+    sync_reference(store, catalogue, areas)
+    context = LoadContext(catalogue, areas, home)
+    refused = 0
+    for name in args.files:
+        report = load_file(store, Path(name), context, dry_run=args.dry_run, kind=args.kind, user=args.user)
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        print(_describe(report))
+        if report.status == "dry run" and report.change is not None:
+            _print_revisions(report.change)
+        refused += report.status == "refused"
+    return 1 if refused else 0
+
+
+def _describe(report) -> str:
+    if report.status == "refused":
+        errors = sum(problem.severity == "error" for problem in report.problems)
+        return f"{report.file}: refused, nothing loaded ({errors} error{'s' * (errors != 1)} above)"
+    if report.status == "already loaded":
+        return f"{report.file}: already loaded as load {report.load_id}; nothing changed"
+    change = report.change
+    counts = f"{change.new:,} new, {change.revised:,} revised, {change.unchanged:,} unchanged"
+    warnings = len(report.warnings)
+    tail = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
+    if report.status == "dry run":
+        return f"{report.file}: dry run as {report.kind}: would write {counts}{tail}; nothing written"
+    return f"{report.file}: loaded as load {report.load_id} ({report.kind}): {counts}{tail}"
+
+
+def _print_revisions(change, limit: int = 20) -> None:
+    revisions = change.revisions
+    if revisions is None or revisions.empty:
+        return
+    print(f"Revised values (first {min(limit, len(revisions))} of {len(revisions):,}):")
+    for row in revisions.head(limit).to_dict("records"):
+        key = ", ".join(str(row[name]) for name in row if not name.startswith(("old_", "new_")))
+        old_new = ", ".join(
+            f"{name[4:]} {row[name]} -> {row['new_' + name[4:]]}"
+            for name in row
+            if name.startswith("old_") and f"new_{name[4:]}" in row and row[name] != row["new_" + name[4:]]
+        )
+        print(f"  {key}: {old_new}")
+
+
+# -- show --------------------------------------------------------------------------------------
+
+JSON_FIELDS_FIRST = [
+    "indicator_id", "title", "outcome_area", "period_label", "value", "numerator", "denominator",
+    "status", "target", "rag", "direction", "england", "region", "sn_mean", "rank", "quartile",
+]
+
+
+def add_show(commands) -> None:
+    parser = commands.add_parser("show", help="print the scorecard for an area and quarter")
+    parser.add_argument("--area", help="area code, old code or name (default: the home LA)")
+    parser.add_argument("--period", help="financial quarter like 2024-25 Q4 (default: the latest complete)")
+    parser.add_argument("--outcome", help="one outcome area, by id or title")
+    parser.add_argument("--framework", default="ecm", help="outcome framework (default: ecm)")
+    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.set_defaults(run=run_show)
+
+
+def run_show(args) -> int:
+    from scorecard.quarterly import quarterly_scorecard
+
+    catalogue, areas = _context()
+    area_code = _area_code(areas, args.area)
+    quarter = _quarter(args.period)
+    framework = catalogue.frameworks.get(args.framework)
+    if framework is None:
+        raise UserError(
+            f"There is no outcome framework '{args.framework}'. Choose one of: "
+            + ", ".join(catalogue.frameworks)
+        )
+    outcome = _outcome_id(framework, args.outcome)
+    store = _open_store(args)
+    scorecard = quarterly_scorecard(store, catalogue, areas, area_code, quarter, framework.id, outcome)
+    rows = [row.as_dict() for row in scorecard.rows]
+    for row in rows:
+        row.update(area_code=scorecard.area.code, area_name=scorecard.area.name,
+                   quarter=quarter.label, demonstration_data=scorecard.is_demo)
+    if args.format == "json":
+        ordered = [{**{name: row[name] for name in JSON_FIELDS_FIRST}, **row} for row in rows]
+        json.dump(ordered, sys.stdout, indent=2, default=str)
+        print()
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else JSON_FIELDS_FIRST)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_scorecard(scorecard)
+    return 0
+
+
+def _outcome_id(framework, text: str | None) -> str | None:
+    if text is None:
+        return None
+    wanted = text.strip().lower().replace(" ", "_")
+    for outcome in framework.outcome_areas:
+        if wanted in (outcome.id, outcome.title.lower().replace(" ", "_")):
+            return outcome.id
+    choices = ", ".join(f"{outcome.id} ({outcome.title})" for outcome in framework.outcome_areas)
+    raise UserError(f"There is no outcome area '{text}' in {framework.id}. Choose one of: {choices}")
+
+
+def _print_scorecard(scorecard) -> None:
+    if scorecard.is_demo:
+        print("DEMONSTRATION DATA: these figures are invented.")
+    print(f"{scorecard.area.name} ({scorecard.area.code}), quarter {scorecard.quarter.label}")
+    headers = ["Indicator", "Period", "Figure", "Target", "RAG", "Direction", "England",
+               "Region", "Neighbours", "Rank", "Quartile"]
+    table = []
+    for row in scorecard.rows:
+        table.append([
+            row.short_title, row.period_label or "", row.shown, _shown(row.target, row.decimals),
+            row.rag, row.direction, _shown(row.england, row.decimals),
+            _shown(row.region, row.decimals), _shown(row.sn_mean, row.decimals),
+            f"{row.rank} of {row.rank_of}" if row.rank else "", row.quartile or "",
+        ])
+    _print_table(headers, table)
+
+
+# -- indicators and loads ----------------------------------------------------------------------
+
+
+def add_indicators(commands) -> None:
+    parser = commands.add_parser("indicators", help="list the indicator catalogue")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.set_defaults(run=run_indicators)
+
+
+def run_indicators(args) -> int:
+    catalogue = catalogue_module.load_catalogue()
+    if args.format == "json":
+        json.dump([_indicator_json(indicator) for indicator in catalogue], sys.stdout, indent=2)
+        print()
+        return 0
+    headers = ["Id", "Title", "Polarity", "Unit", "NI", "Aliases"]
+    rows = [
+        [indicator.id, indicator.short_title, indicator.polarity.value.replace("_", " "),
+         indicator.unit.value, indicator.ni_code or "", "; ".join(indicator.aliases)]
+        for indicator in catalogue
+    ]
+    _print_table(headers, rows)
+    return 0
+
+
+def _indicator_json(indicator) -> dict:
+    return {
+        "id": indicator.id,
+        "title": indicator.title,
+        "short_title": indicator.short_title,
+        "outcomes": dict(indicator.outcomes),
+        "polarity": indicator.polarity.value,
+        "unit": indicator.unit.value,
+        "multiplier": indicator.multiplier,
+        "population_age_band": indicator.population_age_band,
+        "period_type": indicator.period_type.value,
+        "measure_type": indicator.measure_type.value,
+        "decimals": indicator.decimals,
+        "definition": indicator.definition,
+        "source": indicator.source,
+        "ni_code": indicator.ni_code,
+        "aliases": list(indicator.aliases),
+        "lait_code": indicator.lait_code,
+    }
+
+
+def add_loads(commands) -> None:
+    parser = commands.add_parser("loads", help="list the recorded loads")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.set_defaults(run=run_loads)
+
+
+def run_loads(args) -> int:
+    loads = _open_store(args).loads()
+    if args.format == "json":
+        print(loads.to_json(orient="records", date_format="iso", indent=2))
+        return 0
+    if loads.empty:
+        print("No loads yet.")
+        return 0
+    headers = ["Load", "File", "Kind", "Who", "When", "New", "Revised", "Unchanged", "Status"]
+    rows = [
+        [row.id, row.file_name, row.kind, row.user_name, f"{row.loaded_at:%Y-%m-%d %H:%M}",
+         f"{row.rows_new:,}", f"{row.rows_revised:,}", f"{row.rows_unchanged:,}", row.status]
+        for row in loads.itertuples()
+    ]
+    _print_table(headers, rows)
+    return 0
+
+
+def add_revert(commands) -> None:
+    parser = commands.add_parser("revert", help="undo a load, restoring the figures it replaced")
+    parser.add_argument("load_id", type=int, metavar="LOAD_ID")
+    parser.set_defaults(run=run_revert)
+
+
+def run_revert(args) -> int:
+    from scorecard.store import RevertError
+
+    store = _open_store(args)
+    try:
+        store.revert(args.load_id)
+    except RevertError as refused:
+        raise UserError(str(refused)) from refused
+    print(f"Load {args.load_id} reverted: the figures are as they were before it.")
+    return 0
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert]
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="scorecard", description=__doc__.splitlines()[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file or SQLAlchemy URL (default: SCORECARD_DB or data/scorecard.duckdb)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    original = commands.add_parser
+
+    def add_parser(name, **kwargs):  # every subcommand takes --db
+        return original(name, parents=[common], **kwargs)
+
+    commands.add_parser = add_parser
+    for add in SUBCOMMANDS:
+        add(commands)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (UserError, catalogue_module.CatalogueError) as problem:
+        print(f"scorecard {args.command}: {problem}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

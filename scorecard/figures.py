@@ -40,11 +40,14 @@ def observations(
     area_codes: list[str] | None = None,
     until=None,
     periods: list[str] | None = None,
+    breakdown: str | None = "all",
 ) -> pd.DataFrame:
     table = schema.observation
     query = sa.select(*[table.c[name] for name in FIGURE_COLUMNS]).where(
         table.c.indicator_id.in_(indicator_ids)
     )
+    if breakdown is not None:
+        query = query.where(table.c.breakdown == breakdown)
     if area_codes is not None:
         query = query.where(table.c.area_code.in_(area_codes))
     if until is not None:
@@ -68,12 +71,12 @@ def populations(store: Store, area_codes: list[str] | None = None) -> pd.DataFra
 def with_figures(frame: pd.DataFrame, population: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Add figure_value, figure_status and the population used to each observation row."""
     frame = frame.copy()
-    ids = frame["indicator_id"]
+    wanted = set(frame["indicator_id"].unique())
     meta = pd.DataFrame(
         [
             (i.id, i.population_age_band, i.population_sex, i.multiplier, i.decimals, i.unit.value)
             for i in catalogue
-            if i.id in set(ids)
+            if i.id in wanted
         ],
         columns=["indicator_id", "age_band", "sex", "multiplier", "decimals", "unit"],
     )

@@ -263,3 +263,8 @@ def _previous(period: Period) -> Period:
         before = period.start - timedelta(days=1)
         return month(before.year, before.month)
     return period.same_period_a_year_earlier()
+
+
+def financial_year_containing(day: date) -> Period:
+    """The April-to-March year a day falls in (31 March belongs to the year it ends)."""
+    return financial_year(day.year if day.month >= 4 else day.year - 1)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from scorecard import figures, metrics, schema
 from scorecard.areas import ENGLAND, Area, AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
-from scorecard.model import Direction, Polarity, Rag
-from scorecard.periods import Period, financial_year, quarter_containing
+from scorecard.model import Direction, Rag
+from scorecard.periods import Period, financial_year_containing
 from scorecard.store import Store
 
 
@@ -102,11 +102,15 @@ def quarterly_scorecard(
         figures.populations(store, [area.code]),
         catalogue,
     )
-    latest = {indicator.id: _latest_rows(home[home["indicator_id"] == indicator.id], indicator) for indicator in indicators}
-    benchmarks = _benchmarks(store, catalogue, areas, area, latest, quarter, ids)
-    targets = store.table(schema.target, area_code=area.code, indicator_id=ids)
+    series = {indicator_id: rows for indicator_id, rows in _records_by_indicator(home).items()}
+    latest = {
+        indicator.id: _latest_rows(series.get(indicator.id, []), indicator) for indicator in indicators
+    }
+    comparators = _comparators(store, areas, area)
+    benchmarks = _benchmarks(store, catalogue, comparators, latest, quarter, ids)
+    targets = _targets(store, area.code, ids)
     notes = _commentary(store, area.code, quarter.label, ids)
-    titles = {outcome.id: outcome.title for outcome in catalogue.frameworks[framework].outcome_areas}
+    titles = {item.id: item.title for item in catalogue.frameworks[framework].outcome_areas}
     scorecard = Scorecard(area, quarter, framework, is_demo=store.setting("demo_data") == "true")
     for indicator in indicators:
         row = ScorecardRow(
@@ -122,54 +126,65 @@ def quarterly_scorecard(
         current, previous, year_ago = latest[indicator.id]
         if current is not None:
             _fill_figures(row, indicator, current, previous, year_ago)
-            _fill_target(row, indicator, targets, current, quarter)
-        _fill_benchmark(row, indicator, benchmarks.get(indicator.id), benchmarks.get("__context__"))
+            _fill_target(row, indicator, targets.get(indicator.id, {}), current, quarter)
+        _fill_benchmark(row, indicator, benchmarks.get(indicator.id), comparators)
         if indicator.id in notes:
             row.commentary, row.commentary_author = notes[indicator.id]
         scorecard.rows.append(row)
     return scorecard
 
 
-def _figure(row) -> metrics.Figure:
-    if row is None:
-        return metrics.Figure(None, "x")
-    if row["figure_status"]:
-        return metrics.Figure(None, row["figure_status"])
-    return metrics.Figure(float(row["figure_value"]))
+def _records_by_indicator(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    """Plain dicts per indicator: row-by-row pandas access is far too slow for a page."""
+    grouped: dict[str, list[dict]] = {}
+    for record in frame.to_dict("records"):
+        grouped.setdefault(record["indicator_id"], []).append(record)
+    return grouped
 
 
-def _latest_rows(series: pd.DataFrame, indicator: Indicator):
-    """The latest figure, the one before it and the one a year earlier, from one area's series."""
-    if series.empty:
+def _figure(record: dict | None) -> metrics.Figure:
+    if record is None:
+        return metrics.Figure.missing()
+    if record["figure_status"]:
+        return metrics.Figure(None, record["figure_status"])
+    return metrics.Figure(float(record["figure_value"]))
+
+
+def _latest_rows(records: list[dict], indicator: Indicator):
+    """The latest figure, the one before it of the same kind, and the one a year earlier.
+
+    When two figures end on the same day (a quarter and the year ending with it), the
+    indicator's own period type wins, then the longer period."""
+    if not records:
         return None, None, None
-    ordered = series.assign(
-        preferred=(series["period_type"] == indicator.period_type.value).astype(int),
-        span=(pd.to_datetime(series["period_end"]) - pd.to_datetime(series["period_start"])).dt.days,
-    ).sort_values(["period_end", "preferred", "span"], ascending=[False, False, False])
-    current = ordered.iloc[0]
-    earlier = ordered[ordered["period_end"] < current["period_end"]]
-    same_type = earlier[earlier["period_type"] == current["period_type"]]
-    previous = (same_type if not same_type.empty else earlier).head(1)
+
+    def preference(record):
+        span = (record["period_end"] - record["period_start"]).days
+        return (record["period_end"], record["period_type"] == indicator.period_type.value, span)
+
+    ordered = sorted(records, key=preference, reverse=True)
+    current = ordered[0]
+    earlier = [record for record in ordered if record["period_end"] < current["period_end"]]
+    same_type = [record for record in earlier if record["period_type"] == current["period_type"]]
+    previous = (same_type or earlier or [None])[0]
     a_year_before = _year_before(current["period_end"])
-    year_ago = earlier[
-        (earlier["period_end"] == a_year_before) & (earlier["period_type"] == current["period_type"])
-    ].head(1)
-    return (
-        current,
-        None if previous.empty else previous.iloc[0],
-        None if year_ago.empty else year_ago.iloc[0],
-    )
+    year_ago = next((record for record in same_type if record["period_end"] == a_year_before), None)
+    return current, previous, year_ago
 
 
 def _year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
-    except ValueError:
+    except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
 
 
 def _value(figure: metrics.Figure) -> float | None:
     return figure.value if figure.is_available else None
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _fill_figures(row: ScorecardRow, indicator: Indicator, current, previous, year_ago) -> None:
@@ -178,41 +193,45 @@ def _fill_figures(row: ScorecardRow, indicator: Indicator, current, previous, ye
     row.value = _value(figure)
     row.status = figure.status
     row.shown = figure.shown(indicator.decimals)
-    row.numerator = None if pd.isna(current["numerator"]) else float(current["numerator"])
-    population = current["population_used"]
-    row.denominator = (
-        float(population) if pd.notna(population)
-        else None if pd.isna(current["denominator"]) else float(current["denominator"])
-    )
-    if pd.notna(current["population_year"]):
+    row.numerator = _number(current["numerator"])
+    population = _number(current["population_used"])
+    row.denominator = population if population is not None else _number(current["denominator"])
+    if population is not None:
         row.population_year = int(current["population_year"])
         row.population_vintage = current["population_vintage"]
     row.load_id = None if pd.isna(current["load_id"]) else int(current["load_id"])
-    if previous is not None:
-        earlier = _figure(previous)
-        row.previous_period, row.previous_value = previous["period"], _value(earlier)
-        row.previous_shown = earlier.shown(indicator.decimals)
-        row.direction = metrics.direction(figure, earlier, indicator.polarity, indicator.decimals).value
-    if year_ago is not None:
-        earlier = _figure(year_ago)
-        row.year_ago_period, row.year_ago_value = year_ago["period"], _value(earlier)
-        row.year_ago_shown = earlier.shown(indicator.decimals)
-        row.direction_year = metrics.direction(figure, earlier, indicator.polarity, indicator.decimals).value
+    for earlier, prefix in ((previous, "previous"), (year_ago, "year_ago")):
+        if earlier is None:
+            continue
+        figure_then = _figure(earlier)
+        setattr(row, f"{prefix}_period", earlier["period"])
+        setattr(row, f"{prefix}_value", _value(figure_then))
+        setattr(row, f"{prefix}_shown", figure_then.shown(indicator.decimals))
+        travel = metrics.direction(figure, figure_then, indicator.polarity, indicator.decimals).value
+        setattr(row, "direction" if prefix == "previous" else "direction_year", travel)
 
 
-def _fill_target(row: ScorecardRow, indicator: Indicator, targets: pd.DataFrame, current, quarter: Period) -> None:
-    """A target set for the figure's own period, else its financial year, else the quarter's."""
-    if targets.empty:
-        return
-    mine = targets[targets["indicator_id"] == indicator.id].set_index("period")
-    figure_year = financial_year(quarter_containing(current["period_end"]).start.year if current["period_end"].month != 3 or current["period_end"].day != 31 else current["period_end"].year - 1)
-    for period in (current["period"], figure_year.label, financial_year(quarter.start.year if quarter.start.month >= 4 else quarter.start.year - 1).label):
-        if period in mine.index:
-            found = mine.loc[period]
-            row.target = float(found["value"])
-            row.tolerance = None if pd.isna(found["tolerance"]) else float(found["tolerance"])
-            row.tolerance_type = found["tolerance_type"]
-            break
+def _targets(store: Store, area_code: str, ids: list[str]) -> dict[str, dict[str, dict]]:
+    """Targets by indicator, then by period label."""
+    found: dict[str, dict[str, dict]] = {}
+    for record in store.table(schema.target, area_code=area_code, indicator_id=ids).to_dict("records"):
+        found.setdefault(record["indicator_id"], {})[record["period"]] = record
+    return found
+
+
+def _fill_target(row: ScorecardRow, indicator: Indicator, targets: dict[str, dict], current, quarter: Period) -> None:
+    """Judge against the target set for the figure's own period, else for the financial
+    year the figure falls in, else for the financial year of the quarter being reviewed."""
+    candidates = (
+        current["period"],
+        financial_year_containing(current["period_end"]).label,
+        financial_year_containing(quarter.end).label,
+    )
+    chosen = next((targets[label] for label in candidates if label in targets), None)
+    if chosen is not None:
+        row.target = float(chosen["value"])
+        row.tolerance = _number(chosen["tolerance"])
+        row.tolerance_type = chosen["tolerance_type"]
     row.rag = metrics.rag(
         _figure(current), row.target, indicator.polarity, row.tolerance,
         row.tolerance_type or "absolute", indicator.decimals,
@@ -230,26 +249,52 @@ def _commentary(store: Store, area_code: str, period: str, ids: list[str]) -> di
     return {row.indicator_id: (row.text, row.author) for row in rows.itertuples()}
 
 
+@dataclass(frozen=True)
+class Comparators:
+    """Who an area is compared with: its LA (itself, or a locality's parent), the LA's
+    region, its statistical neighbours, and every current LA for rank and quartile."""
+
+    la_code: str | None
+    rank_code: str | None  # only an LA is ranked among LAs; a township is not
+    region_code: str | None
+    neighbours: tuple[str, ...]
+    la_codes: frozenset[str]
+
+    @property
+    def all_codes(self) -> list[str]:
+        return sorted({ENGLAND, *(code for code in [self.region_code] if code), *self.neighbours, *self.la_codes})
+
+
+def _comparators(store: Store, areas: AreaDirectory, area: Area) -> Comparators:
+    la = area if area.level != "local" else areas.get(area.parent_code)
+    la_code = la.code if la is not None and la.level == "la" else None
+    return Comparators(
+        la_code=la_code,
+        rank_code=area.code if area.level == "la" else None,
+        region_code=la.region_code if la_code else (area.code if area.level == "region" else None),
+        neighbours=tuple(_neighbours(store, la_code)) if la_code else (),
+        la_codes=frozenset(other.code for other in areas.las(current=True)),
+    )
+
+
 @dataclass
 class Benchmark:
     period: str
-    figures: pd.DataFrame  # one row per comparator area, with figure_value and figure_status
+    figures: dict[str, metrics.Figure]  # by area code
 
 
-def _benchmarks(store, catalogue, areas, area, latest, quarter, ids) -> dict[str, Benchmark]:
-    """Comparator figures per indicator for one period: the home figure's own, where others
-    have it, else the latest national period before it."""
-    la = area if area.level != "local" else areas.get(area.parent_code)
-    comparator_codes = [ENGLAND] + [region.code for region in areas.regions()] + [
-        other.code for other in areas.las(current=True)
-    ]
+def _benchmarks(store, catalogue, comparators: Comparators, latest, quarter, ids) -> dict[str, Benchmark]:
+    """Comparator figures per indicator for one period: the home figure's own period where
+    others have it, else the latest period others have up to the home figure's."""
+    codes = comparators.all_codes
     table = schema.observation
     available = store.frame(
-        sa.select(table.c.indicator_id, table.c.period, table.c.period_end, table.c.period_type)
+        sa.select(table.c.indicator_id, table.c.period, table.c.period_end)
         .where(
             table.c.indicator_id.in_(ids),
-            table.c.area_code.in_(comparator_codes),
-            table.c.area_code != (la.code if la else ""),
+            table.c.area_code.in_(codes),
+            table.c.area_code != (comparators.la_code or ""),
+            table.c.breakdown == "all",
             table.c.period_end <= quarter.end,
         )
         .distinct()
@@ -257,28 +302,26 @@ def _benchmarks(store, catalogue, areas, area, latest, quarter, ids) -> dict[str
     chosen: dict[str, str] = {}
     for indicator_id, periods in available.groupby("indicator_id"):
         current = latest[indicator_id][0]
-        labels = set(periods["period"])
-        if current is not None and current["period"] in labels:
+        if current is not None and current["period"] in set(periods["period"]):
             chosen[indicator_id] = current["period"]
             continue
         limit = current["period_end"] if current is not None else quarter.end
-        earlier = periods[periods["period_end"] <= limit].sort_values("period_end")
-        if earlier.empty:
-            earlier = periods.sort_values("period_end")
-        chosen[indicator_id] = earlier.iloc[-1]["period"]
+        ordered = periods.sort_values("period_end")
+        earlier = ordered[ordered["period_end"] <= limit]
+        chosen[indicator_id] = (earlier if not earlier.empty else ordered).iloc[-1]["period"]
     if not chosen:
         return {}
     rows = store.frame(
         sa.select(*[table.c[name] for name in figures.FIGURE_COLUMNS]).where(
             sa.tuple_(table.c.indicator_id, table.c.period).in_(list(chosen.items())),
-            table.c.area_code.in_(comparator_codes),
+            table.c.area_code.in_(codes),
+            table.c.breakdown == "all",
         )
     )
-    valued = figures.with_figures(rows, figures.populations(store, comparator_codes), catalogue)
-    result = {}
-    for indicator_id, group in valued.groupby("indicator_id"):
-        result[indicator_id] = Benchmark(chosen[indicator_id], group.set_index("area_code"))
-    result["__context__"] = Benchmark("", pd.DataFrame({"la": [la.code if la else None], "region": [la.region_code if la else None], "neighbours": [",".join(_neighbours(store, la.code) if la else [])]}))
+    valued = figures.with_figures(rows, figures.populations(store, codes), catalogue)
+    result = {indicator_id: Benchmark(period, {}) for indicator_id, period in chosen.items()}
+    for record in valued[["indicator_id", "area_code", "figure_value", "figure_status"]].to_dict("records"):
+        result[record["indicator_id"]].figures[record["area_code"]] = _figure(record)
     return result
 
 
@@ -291,28 +334,21 @@ def _neighbours(store: Store, area_code: str) -> list[str]:
     return rows[rows["model"] == newest].sort_values("position")["member_code"].tolist()
 
 
-def _fill_benchmark(row: ScorecardRow, indicator: Indicator, benchmark: Benchmark | None, context: Benchmark | None = None) -> None:
+def _fill_benchmark(row: ScorecardRow, indicator: Indicator, benchmark: Benchmark | None, comparators: Comparators) -> None:
     """England, region, neighbour mean, rank and quartile for the benchmark period."""
     if benchmark is None:
         return
     found = benchmark.figures
     row.benchmark_period = benchmark.period
-
-    def figure_of(code):
-        return _figure(found.loc[code]) if code in found.index else metrics.Figure.missing()
-
-    row.england = _value(figure_of(ENGLAND))
-    if context is None or context.figures.empty:
-        return
-    la, region, neighbours = context.figures.iloc[0][["la", "region", "neighbours"]]
-    if region:
-        row.region = _value(figure_of(region))
-    members = [figure_of(code) for code in neighbours.split(",") if code]
+    row.england = _value(found.get(ENGLAND, metrics.Figure.missing()))
+    if comparators.region_code:
+        row.region = _value(found.get(comparators.region_code, metrics.Figure.missing()))
+    members = [found[code] for code in comparators.neighbours if code in found]
     if members:
         row.sn_mean = _value(metrics.mean_of(members, indicator.decimals))
-    la_figures = [_figure(found.loc[code]) for code in found.index if code.startswith("E0")]
-    if la:
-        own = figure_of(la)
+    if comparators.rank_code:
+        la_figures = [figure for code, figure in found.items() if code in comparators.la_codes]
+        own = found.get(comparators.rank_code, metrics.Figure.missing())
         row.rank = metrics.rank(own, la_figures, indicator.polarity)
         row.rank_of = sum(figure.is_available for figure in la_figures) or None
         row.quartile = metrics.quartile_band(own, la_figures, indicator.polarity)

@@ -158,7 +158,9 @@ class Store:
     def frame(self, query: sa.Executable) -> pd.DataFrame:
         with self.engine.connect() as connection:
             result = connection.execute(query)
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            # Plain tuples: pandas probes each SQLAlchemy Row for attributes, which is slow.
+            rows = [tuple(row) for row in result.fetchall()]
+            return pd.DataFrame(rows, columns=list(result.keys()))
 
     def table(self, table: sa.Table, **where) -> pd.DataFrame:
         query = sa.select(table)

@@ -185,6 +185,7 @@ def add_show(commands) -> None:
     parser.add_argument("--area", help="area code, old code or name (default: the home LA)")
     parser.add_argument("--period", help="financial quarter like 2024-25 Q4 (default: the latest complete)")
     parser.add_argument("--outcome", help="one outcome area, by id or title")
+    parser.add_argument("--indicator", action="append", metavar="ID", help="only this indicator (repeatable)")
     parser.add_argument("--framework", default="ecm", help="outcome framework (default: ecm)")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     parser.set_defaults(run=run_show)
@@ -203,8 +204,11 @@ def run_show(args) -> int:
             + ", ".join(catalogue.frameworks)
         )
     outcome = _outcome_id(framework, args.outcome)
+    wanted = _indicator_ids(catalogue, args.indicator)
     store = _open_store(args)
     scorecard = quarterly_scorecard(store, catalogue, areas, area_code, quarter, framework.id, outcome)
+    if wanted:
+        scorecard.rows = [row for row in scorecard.rows if row.indicator_id in wanted]
     rows = [row.as_dict() for row in scorecard.rows]
     for row in rows:
         row.update(area_code=scorecard.area.code, area_name=scorecard.area.name,
@@ -220,6 +224,13 @@ def run_show(args) -> int:
     else:
         _print_scorecard(scorecard)
     return 0
+
+
+def _indicator_ids(catalogue, given: list[str] | None) -> set[str]:
+    try:
+        return {catalogue.get(indicator_id).id for indicator_id in given or []}
+    except KeyError as unknown:
+        raise UserError(unknown.args[0]) from unknown
 
 
 def _outcome_id(framework, text: str | None) -> str | None:

@@ -66,6 +66,11 @@ def test_one_outcome_area_and_csv(real_db, capsys):
     assert all(",stay_safe," in line for line in lines[1:])
 
 
+def test_one_indicator(real_db, capsys):
+    rows = show_json(capsys, real_db, "--period", "2024-25 Q4", "--indicator", "cla_rate")
+    assert [row["indicator_id"] for row in rows] == ["cla_rate"]
+
+
 def test_table_format_names_the_area_and_quarter(real_db, capsys):
     capsys.readouterr()
     assert main(["show", "--db", str(real_db), "--period", "2024-25 Q4"]) == 0
@@ -82,6 +87,7 @@ def test_table_format_names_the_area_and_quarter(real_db, capsys):
         (["show", "--area", "Narnia"], "Unknown area 'Narnia'"),
         (["show", "--outcome", "be_wealthy"], "no outcome area 'be_wealthy'"),
         (["show", "--framework", "nope"], "no outcome framework 'nope'"),
+        (["show", "--indicator", "cla_rates"], "cla_rate"),
     ],
 )
 def test_clear_errors(real_db, capsys, arguments, message):

@@ -153,6 +153,35 @@ class Store:
         with self.engine.begin() as connection:
             self._upsert(connection, schema.setting, [{"key": key, "value": value}])
 
+    # Commentary ---------------------------------------------------------------------
+
+    def add_commentary(self, indicator_id: str, area_code: str, period: str, text: str, author: str) -> int:
+        """A new version of an indicator's commentary; earlier versions are kept."""
+        table = schema.commentary
+        with self.engine.begin() as connection:
+            earlier = connection.execute(
+                sa.select(sa.func.max(table.c.id)).where(
+                    table.c.indicator_id == indicator_id, table.c.area_code == area_code,
+                    table.c.period == period,
+                )
+            ).scalar()
+            inserted = connection.execute(
+                table.insert().returning(table.c.id).values(
+                    indicator_id=indicator_id, area_code=area_code, period=period, text=text,
+                    author=author, written_at=datetime.now().replace(microsecond=0), supersedes=earlier,
+                )
+            )
+            return int(inserted.scalar())
+
+    def data_version(self) -> tuple:
+        """Changes whenever a load, a revert or a commentary edit happens: a cache key."""
+        with self.engine.connect() as connection:
+            loads = connection.execute(
+                sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
+            ).one()
+            notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
+        return (*loads, notes)
+
     # Reads --------------------------------------------------------------------------
 
     def frame(self, query: sa.Executable) -> pd.DataFrame:
@@ -238,7 +267,6 @@ class Store:
                     f"{', '.join(map(str, later))} revised figures it wrote. Revert those first."
                 )
             for current, revision in schema.VERSIONED.values():
-                keys = [column.name for column in current.primary_key.columns]
                 connection.execute(current.delete().where(current.c.load_id == load_id))
                 restored = [column.name for column in current.columns]
                 connection.execute(
@@ -250,7 +278,6 @@ class Store:
                     )
                 )
                 connection.execute(revision.delete().where(revision.c.superseded_by_load == load_id))
-                del keys
             connection.execute(schema.commentary.delete().where(schema.commentary.c.load_id == load_id))
             connection.execute(
                 schema.load.update()

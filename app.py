@@ -1,1 +1,95 @@
-"""The Dash app; the pages are not built yet."""
+"""Scorecard's web app. `python app.py` serves it on http://127.0.0.1:8050; `gunicorn app:server`
+serves it in production. The database comes from SCORECARD_DB, as for the command line."""
+
+import logging
+import os
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, set_props
+
+from layouts._state import from_search, href
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("scorecard.app")
+
+INDEX = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+{%app_entry%}
+<footer>{%config%}{%scripts%}{%renderer%}</footer>
+</body>
+</html>"""
+
+
+def plain_error(error: Exception) -> None:
+    """A callback failed: say so in plain words, log the detail, never show a traceback."""
+    log.exception("Callback failed", exc_info=error)
+    if isinstance(error, PermissionError):
+        message = "You do not have permission to do that. Ask an administrator if you need it."
+    elif isinstance(error, ValueError):
+        message = f"That could not be done: {error}"
+    else:
+        message = "Something went wrong and nothing was changed. Try again; if it keeps happening, tell the performance team."
+    set_props("error-banner", {"children": message, "hidden": False})
+
+
+def create_app() -> dash.Dash:
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "layouts"),
+        assets_folder=str(HERE / "assets"),
+        suppress_callback_exceptions=True,
+        title="Scorecard",
+        update_title=None,
+        on_error=plain_error,
+    )
+    app.index_string = INDEX
+    app.layout = html.Div([
+        dcc.Location(id="nav", refresh="callback-nav"),
+        html.P(id="error-banner", hidden=True, role="alert", className="error-summary"),
+        dash.page_container,
+    ])
+    try:
+        from scorecard import web_security
+    except ImportError:
+        pass
+    else:
+        web_security.install(app)
+    return app
+
+
+@callback(
+    Output("nav", "href"),
+    Input("pick-area", "value"),
+    Input("pick-period", "value"),
+    Input("pick-framework", "value"),
+    Input("pick-outcome", "value"),
+    State("nav", "pathname"),
+    State("nav", "search"),
+    prevent_initial_call=True,
+)
+def follow_pickers(area, period, framework, outcome, pathname, search):
+    """A picker changes the URL; the page then draws itself from the URL."""
+    state = from_search(search)
+    if framework != state.get("framework", "ecm"):
+        outcome = None  # outcome areas belong to one framework
+    changed = {"area": area, "period": period, "framework": framework, "outcome": outcome or None}
+    target = href(pathname or "/", state, **changed)
+    if target == href(pathname or "/", state):
+        raise dash.exceptions.PreventUpdate
+    return target
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    app.run(
+        host=os.environ.get("SCORECARD_HOST", "127.0.0.1"),
+        port=int(os.environ.get("SCORECARD_PORT", "8050")),
+        debug=False,
+    )

@@ -55,6 +55,7 @@ class ScorecardRow:
     commentary: str | None = None
     commentary_author: str | None = None
     load_id: int | None = None
+    trend: list = field(default_factory=list)  # up to 8 recent figures of the same kind, oldest first
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -93,9 +94,12 @@ def quarterly_scorecard(
     quarter: Period,
     framework: str = "ecm",
     outcome: str | None = None,
+    only: set[str] | None = None,
 ) -> Scorecard:
     area = areas.resolve_or_raise(area_code)
     indicators = indicators_in_view(catalogue, framework, outcome)
+    if only is not None:
+        indicators = [indicator for indicator in indicators if indicator.id in only]
     ids = [indicator.id for indicator in indicators]
     home = figures.with_figures(
         figures.observations(store, ids, [area.code], until=quarter.end),
@@ -126,6 +130,7 @@ def quarterly_scorecard(
         current, previous, year_ago = latest[indicator.id]
         if current is not None:
             _fill_figures(row, indicator, current, previous, year_ago)
+            row.trend = _trend(series[indicator.id], current)
             _fill_target(row, indicator, targets.get(indicator.id, {}), current, quarter)
         _fill_benchmark(row, indicator, benchmarks.get(indicator.id), comparators)
         if indicator.id in notes:
@@ -170,6 +175,14 @@ def _latest_rows(records: list[dict], indicator: Indicator):
     a_year_before = _year_before(current["period_end"])
     year_ago = next((record for record in same_type if record["period_end"] == a_year_before), None)
     return current, previous, year_ago
+
+
+def _trend(records: list[dict], current: dict, points: int = 8) -> list[float | None]:
+    same_kind = sorted(
+        (r for r in records if r["period_type"] == current["period_type"] and r["period_end"] <= current["period_end"]),
+        key=lambda r: r["period_end"],
+    )
+    return [_value(_figure(record)) for record in same_kind[-points:]]
 
 
 def _year_before(day: date) -> date:

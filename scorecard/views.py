@@ -219,7 +219,7 @@ class Views:
         detail.symbols_used = {p.status: SYMBOLS[p.status] for p in points if p.status in SYMBOLS}
         if indicator.has_localities and la is not None:
             for local in self.areas.localities(la.code):
-                card = self.scorecard(local.code, quarter)
+                card = quarterly_scorecard(self.store, self.catalogue, self.areas, local.code, quarter, only={indicator.id})
                 row = next((r for r in card.rows if r.indicator_id == indicator.id), None)
                 if row is not None:
                     detail.localities.append((local.name, row))

@@ -1,0 +1,84 @@
+"""Exceptions: red indicators and worsening ambers, with their commentary, which analysts
+write and edit here. Every version is kept with its author and time."""
+
+import dash
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+
+from layouts._parts import chosen, direction_badge, no_data, number, page, problem_page, rag_badge, state_of
+from layouts._service import require_analyst, views
+from layouts._state import from_search, href, is_projector
+from scorecard.views import NotAllowed
+
+dash.register_page(__name__, path="/exceptions", title="Exceptions - Scorecard", name="Exceptions")
+
+
+def layout(**query):
+    state = state_of(query)
+    try:
+        card = chosen({**state, "outcome": None} if is_projector(state) else state)
+    except NotAllowed as problem:
+        return problem_page("/exceptions", state, "Exceptions", problem)
+    rows = views().exceptions(card)
+    intro = html.P(f"{card.area.name}, {card.quarter.label}: red indicators, and amber ones getting worse.", className="lede")
+    if not rows:
+        body = html.Div([intro, no_data("There are no exceptions this quarter.")])
+    else:
+        body = html.Div([intro, *[exception(row, card, state) for row in rows]])
+    if is_projector(state):
+        from layouts.scorecard import projector_nav
+        here = href("/exceptions", state, outcome=None, view="projector")
+        body = html.Div([html.H1("Exceptions"), body, projector_nav(state, here)])
+    return page("/exceptions", state, "Exceptions", body)
+
+
+def exception(row, card, state) -> html.Section:
+    key = {"indicator": row.indicator_id}
+    editor = [] if is_projector(state) else [
+        html.Label([
+            html.Span(f"Commentary on {row.short_title}", className="picker-label"),
+            dcc.Textarea(id={"type": "note-text", **key}, value=row.commentary or "", rows=3, className="note-text",
+                         maxLength=4000),
+        ]),
+        html.Button("Save commentary", id={"type": "note-save", **key}, className="button", n_clicks=0),
+        html.P("", id={"type": "note-status", **key}, role="status", className="note-status"),
+    ]
+    said = html.Blockquote([
+        html.P(row.commentary),
+        html.Footer(f"{row.commentary_author}"),
+    ], className="commentary") if row.commentary else html.P("No commentary yet.", className="no-data")
+    return html.Section([
+        html.H2(dcc.Link(row.short_title, href=href("/indicator", state, indicator=row.indicator_id, view=None))),
+        html.P([
+            rag_badge(row.rag), " ", direction_badge(row.direction), " ",
+            html.Span(f"{row.shown} ({row.period_label})", className="figure"),
+            html.Span(f" against a target of {number(row.target, row.decimals)}" if row.target is not None else ""),
+            html.Span(f"; {row.outcome_area_title}", className="period"),
+        ], className="exception-summary"),
+        html.Div(said, id={"type": "note-shown", **key}),
+        *editor,
+    ], className=f"exception exception-{row.rag}", id=f"note-{row.indicator_id}")
+
+
+@callback(
+    Output({"type": "note-status", "indicator": MATCH}, "children"),
+    Output({"type": "note-shown", "indicator": MATCH}, "children"),
+    Input({"type": "note-save", "indicator": MATCH}, "n_clicks"),
+    State({"type": "note-text", "indicator": MATCH}, "value"),
+    State("nav", "search"),
+    prevent_initial_call=True,
+)
+def save_commentary(clicks, text, search):
+    if not clicks:
+        raise dash.exceptions.PreventUpdate
+    author = require_analyst()
+    state = from_search(search)
+    service = views()
+    indicator_id = ctx.triggered_id["indicator"]
+    area = service.checked_area(state.get("area"))
+    quarter = service.checked_quarter(state.get("period")).label
+    try:
+        service.add_commentary(indicator_id, area, quarter, text, author)
+    except NotAllowed as problem:
+        return str(problem), dash.no_update
+    shown = html.Blockquote([html.P(text.strip()), html.Footer(author)], className="commentary")
+    return f"Saved by {author}. Earlier versions are kept.", shown

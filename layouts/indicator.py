@@ -1,0 +1,134 @@
+"""One indicator in depth: its trend against target and comparators, every figure with its
+symbol and the load it came from, localities, and its definition."""
+
+import dash
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts._parts import direction_badge, no_data, number, page, problem_page, rag_badge, state_of
+from layouts._service import views
+from layouts._state import href
+from scorecard.views import NotAllowed
+
+dash.register_page(__name__, path="/indicator", title="Indicator - Scorecard", name="Indicator")
+
+LINES = [("england", "England", "dash"), ("region", "Region", "dot"), ("sn_mean", "Statistical neighbours", "dashdot")]
+
+
+def layout(**query):
+    state = state_of(query)
+    service = views()
+    try:
+        indicator = service.checked_indicator(state.get("indicator"))
+        area = service.checked_area(state.get("area"))
+        quarter = service.checked_quarter(state.get("period"))
+    except NotAllowed as problem:
+        return problem_page("/indicator", state, "Indicator", problem)
+    detail = service.indicator_detail(indicator, area, quarter)
+    about = html.Dl([
+        html.Dt("Definition"), html.Dd(indicator.definition or "Not recorded"),
+        html.Dt("Source"), html.Dd(indicator.source or "Not recorded"),
+        html.Dt("Polarity"), html.Dd(indicator.polarity.value.replace("_", " ").capitalize()),
+        html.Dt("Unit"), html.Dd(f"{indicator.unit.value}" + (f", per {indicator.multiplier:,}" if indicator.is_rate else "")),
+        html.Dt("Population base"), html.Dd(indicator.denominator or indicator.population_age_band or "Not a rate"),
+        html.Dt("Former National Indicator"), html.Dd(indicator.ni_code or "None"),
+    ], className="about")
+    if not detail.points:
+        body = html.Div([no_data(f"There are no figures for {detail.area_name} up to {quarter.label}."), about])
+        return page("/indicator", state, indicator.title, body)
+    body = html.Div([
+        html.P(f"{detail.area_name}, figures up to the end of {quarter.label}.", className="lede"),
+        dcc.Graph(figure=trend_figure(detail), config={"displayModeBar": False}, className="trend",
+                  responsive=True),
+        html.H2("Figures"),
+        figures_table(detail),
+        symbol_legend(detail),
+        *localities(detail, state),
+        html.H2("About this indicator"),
+        about,
+        *history(detail),
+    ])
+    return page("/indicator", state, indicator.title, body)
+
+
+def trend_figure(detail) -> go.Figure:
+    points = detail.points
+    x = [p.period_end for p in points]
+    figure = go.Figure()
+    targets = [p for p in points if p.target is not None]
+    if targets:
+        figure.add_trace(go.Scatter(
+            x=[p.period_end for p in targets] + [p.period_end for p in reversed(targets)],
+            y=[p.tolerance_high for p in targets] + [p.tolerance_low for p in reversed(targets)],
+            fill="toself", fillcolor="rgba(255, 191, 71, 0.35)", line={"width": 0}, name="Tolerance band",
+            hoverinfo="skip",
+        ))
+        figure.add_trace(go.Scatter(x=[p.period_end for p in targets], y=[p.target for p in targets],
+                                    name="Target", mode="lines", line={"color": "#0b0c0c", "width": 2, "dash": "longdash"}))
+    for attribute, name, dash_style in LINES:
+        values = [getattr(p, attribute) for p in points]
+        if any(v is not None for v in values):
+            figure.add_trace(go.Scatter(x=x, y=values, name=name, mode="lines+markers", connectgaps=True,
+                                        line={"dash": dash_style, "width": 2}))
+    figure.add_trace(go.Scatter(
+        x=x, y=[p.value for p in points], name=detail.area_name, mode="lines+markers",
+        line={"color": "#1d70b8", "width": 4}, marker={"size": 9},
+        text=[f"{p.period}: {p.shown}" for p in points], hoverinfo="text",
+    ))
+    figure.update_layout(
+        margin={"l": 50, "r": 20, "t": 20, "b": 40}, height=420, font={"size": 16},
+        legend={"orientation": "h", "y": -0.15}, plot_bgcolor="white",
+    )
+    figure.update_yaxes(gridcolor="#e5e5e5", zeroline=False)
+    return figure
+
+
+def figures_table(detail) -> html.Table:
+    decimals = detail.indicator.decimals
+    head = ["Period", "Figure", "Count", "Denominator", "Target", "England", "Region", "Neighbours", "Load"]
+    rows = [
+        html.Tr([
+            html.Th(p.period, scope="row"), html.Td(p.shown), html.Td(number(p.numerator, 0)),
+            html.Td(number(p.denominator, 0)), html.Td(number(p.target, decimals)),
+            html.Td(number(p.england, decimals)), html.Td(number(p.region, decimals)),
+            html.Td(number(p.sn_mean, decimals)), html.Td(str(p.load_id or "")),
+        ])
+        for p in reversed(detail.points)
+    ]
+    return html.Table([
+        html.Caption(f"{detail.indicator.short_title}: every figure for {detail.area_name}"),
+        html.Thead(html.Tr([html.Th(name, scope="col") for name in head])),
+        html.Tbody(rows),
+    ], className="table")
+
+
+def symbol_legend(detail):
+    if not detail.symbols_used:
+        return html.P("No figure here is suppressed or missing.", className="period")
+    return html.Div([
+        html.H3("Symbols"),
+        html.Ul([html.Li(f"[{symbol}] {meaning}") for symbol, meaning in detail.symbols_used.items()]),
+    ], className="legend")
+
+
+def localities(detail, state) -> list:
+    if not detail.localities:
+        return []
+    rows = [
+        html.Tr([html.Th(name, scope="row"), html.Td(f"{row.shown} ({row.period_label or 'no figure'})"),
+                 html.Td(rag_badge(row.rag)), html.Td(direction_badge(row.direction))])
+        for name, row in detail.localities
+    ]
+    return [html.H2("Localities"), html.Table([
+        html.Thead(html.Tr([html.Th(n, scope="col") for n in ("Locality", "Latest", "RAG", "Direction of travel")])),
+        html.Tbody(rows),
+    ], className="table")]
+
+
+def history(detail) -> list:
+    if not detail.commentary_history:
+        return []
+    return [html.H2("Commentary, newest first"), html.Ul([
+        html.Li([html.Strong(f"{note['period']}, {note['author']}, {note['written_at']:%d %b %Y %H:%M}: "), note["text"]])
+        for note in detail.commentary_history
+    ], className="history")]

@@ -1,0 +1,189 @@
+"""The outcome scorecard: every indicator grouped by outcome area, with its RAG, direction of
+travel and comparators. In projector mode, one outcome area per screen."""
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from layouts._parts import (
+    chosen, direction_badge, no_data, number, page, problem_page, rag_badge, sparkline, state_of,
+)
+from layouts._service import views
+from layouts._state import from_search, href, is_projector
+from scorecard.views import NotAllowed
+
+dash.register_page(__name__, path="/scorecard", title="Outcome scorecard - Scorecard", name="Outcome scorecard")
+
+COLUMNS = ["Indicator", "Latest", "Previous", "Same time last year", "Target", "RAG",
+           "Direction of travel", "England", "Region", "Statistical neighbours", "Quartile", "Trend", "Note"]
+FILTERS = [("all", "All"), ("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("no judgement", "No judgement")]
+
+
+def layout(**query):
+    state = state_of(query)
+    if is_projector(state):
+        return projector_layout(state)
+    try:
+        card = chosen(state)
+    except NotAllowed as problem:
+        return problem_page("/scorecard", state, "Outcome scorecard", problem)
+    filters = html.Div([
+        html.Div([
+            html.Label("Show", htmlFor="rag-filter", className="picker-label"),
+            dcc.RadioItems(id="rag-filter", options=[{"label": t, "value": v} for v, t in FILTERS], value="all",
+                           inline=True, className="radios"),
+        ]),
+        html.Div([
+            html.Label("Find an indicator", htmlFor="text-filter", className="picker-label"),
+            dcc.Input(id="text-filter", type="search", debounce=True, placeholder="for example looked after"),
+        ]),
+        html.Div([
+            html.Label("Order", htmlFor="sort-by", className="picker-label"),
+            dcc.Dropdown(id="sort-by", clearable=False, value="outcome", options=[
+                {"label": "By outcome area", "value": "outcome"},
+                {"label": "Red first", "value": "rag"},
+                {"label": "Worsening first", "value": "direction"},
+                {"label": "By name", "value": "name"},
+            ]),
+        ], className="picker"),
+    ], className="filters")
+    body = html.Div([
+        html.P(f"{card.area.name}, {card.quarter.label}. Each figure is the latest available at the end of the "
+               "quarter, with its own period.", className="lede"),
+        filters,
+        html.Div(scorecard_table(card, state), id="scorecard-table"),
+        legend(),
+    ])
+    return page("/scorecard", state, "Outcome scorecard", body)
+
+
+def legend() -> html.Details:
+    return html.Details([
+        html.Summary("What the symbols and bands mean"),
+        html.Ul([
+            html.Li("[c] suppressed to protect confidentiality (1 to 5 children); [x] not available; "
+                    "[z] not applicable; [low] rounds to zero but is not zero."),
+            html.Li("RAG: green is on or better than target; amber is worse but within tolerance; red is worse "
+                    "beyond tolerance; no judgement where there is no target or the indicator has no polarity."),
+            html.Li("Quartile band A is the best quarter of English LAs, D the worst; none for indicators "
+                    "with no polarity. Statistical neighbours are the mean of the LA's 10 neighbours, as LAIT does."),
+        ]),
+    ], className="legend")
+
+
+def _row_cells(row, state) -> dict:
+    decimals = row.decimals
+    note = ""
+    if row.commentary:
+        note = html.A("Note", href=href("/exceptions", state) + f"#note-{row.indicator_id}",
+                        title=row.commentary, className="note-marker",
+                        **{"aria-label": f"Commentary on {row.short_title}"})
+    cells = [
+        html.Th(dcc.Link(row.short_title, href=href("/indicator", state, indicator=row.indicator_id)), scope="row"),
+        html.Td([html.Span(row.shown, className="figure"), html.Span(row.period_label or "", className="period")]),
+        html.Td([row.previous_shown, html.Span(row.previous_period or "", className="period")]),
+        html.Td([row.year_ago_shown, html.Span(row.year_ago_period or "", className="period")]),
+        html.Td(number(row.target, decimals)),
+        html.Td(rag_badge(row.rag)),
+        html.Td(direction_badge(row.direction)),
+        html.Td(number(row.england, decimals)),
+        html.Td(number(row.region, decimals)),
+        html.Td(number(row.sn_mean, decimals)),
+        html.Td(row.quartile or ""),
+        html.Td(sparkline(row.trend)),
+        html.Td(note),
+    ]
+    return dict(zip(COLUMNS, cells))
+
+
+def scorecard_table(card, state, rag: str = "all", text: str = "", order: str = "outcome", columns=COLUMNS):
+    rows = [row for row in card.rows if rag == "all" or row.rag == rag]
+    words = (text or "").lower().split()
+    rows = [row for row in rows if all(word in f"{row.title} {row.short_title}".lower() for word in words)]
+    if not rows:
+        return no_data("No indicator matches what you chose to show.")
+    if order != "outcome":
+        keys = {
+            "rag": lambda r: ["red", "amber", "green", "no judgement"].index(r.rag),
+            "direction": lambda r: r.direction != "worsening",
+            "name": lambda r: r.short_title.lower(),
+        }
+        rows = sorted(rows, key=keys[order])
+        groups = [("", rows)]
+    else:
+        groups = []
+        for row in rows:
+            if not groups or groups[-1][0] != row.outcome_area_title:
+                groups.append((row.outcome_area_title, []))
+            groups[-1][1].append(row)
+    head = html.Thead(html.Tr([html.Th(name, scope="col") for name in columns]))
+    bodies = []
+    for title, members in groups:
+        lines = []
+        if title:
+            lines.append(html.Tr(html.Th(title, colSpan=len(columns), scope="colgroup", className="group")))
+        lines += [html.Tr([_row_cells(row, state)[name] for name in columns], className=f"row-{row.rag.replace(' ', '-')}") for row in members]
+        bodies.append(html.Tbody(lines))
+    caption = html.Caption(f"Outcome scorecard for {card.area.name}, {card.quarter.label}")
+    return html.Table([caption, head, *bodies], className="table scorecard")
+
+
+@callback(
+    Output("scorecard-table", "children"),
+    Input("rag-filter", "value"),
+    Input("text-filter", "value"),
+    Input("sort-by", "value"),
+    State("nav", "search"),
+    prevent_initial_call=True,
+)
+def filter_table(rag, text, order, search):
+    state = from_search(search)
+    allowed = {value for value, _ in FILTERS}
+    if rag not in allowed or order not in {"outcome", "rag", "direction", "name"}:
+        raise dash.exceptions.PreventUpdate
+    return scorecard_table(chosen(state), state, rag, text or "", order)
+
+
+# Projector mode ---------------------------------------------------------------------------
+
+PROJECTOR_COLUMNS = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "England", "Statistical neighbours"]
+
+
+def screens(state: dict) -> list[str]:
+    """Every outcome area of the framework, then the exceptions: what the arrow keys step through."""
+    service = views()
+    framework = service.checked_framework(state.get("framework"))
+    outcomes = [href("/scorecard", state, outcome=oid, view="projector") for oid, _ in service.outcome_choices(framework)]
+    return outcomes + [href("/exceptions", state, outcome=None, view="projector")]
+
+
+def projector_nav(state: dict, here: str) -> html.Nav:
+    sequence = screens(state)
+    position = sequence.index(here) if here in sequence else 0
+    previous_screen = sequence[position - 1]
+    next_screen = sequence[(position + 1) % len(sequence)]
+    leave = href(here.split("?")[0], state, view=None)
+    return html.Nav([
+        dcc.Link("← Previous", href=previous_screen, id="projector-previous", className="projector-link"),
+        html.Span(f"Screen {position + 1} of {len(sequence)}. Arrow keys move; Esc leaves.", className="projector-help"),
+        dcc.Link("Next →", href=next_screen, id="projector-next", className="projector-link"),
+        dcc.Link("Leave projector mode", href=leave, id="projector-exit", className="projector-link"),
+    ], className="projector-nav", **{"aria-label": "Projector screens"})
+
+
+def projector_layout(state: dict):
+    service = views()
+    try:
+        framework = service.checked_framework(state.get("framework"))
+        outcome = state.get("outcome") or service.outcome_choices(framework)[0][0]
+        card = chosen({**state, "outcome": outcome})
+    except NotAllowed as problem:
+        return problem_page("/scorecard", state, "Outcome scorecard", problem)
+    here = href("/scorecard", state, outcome=outcome, view="projector")
+    title = dict(service.outcome_choices(framework))[outcome]
+    body = html.Div([
+        html.H1(title),
+        html.P(f"{card.area.name}, {card.quarter.label}", className="lede"),
+        scorecard_table(card, {**state, "view": None}, columns=PROJECTOR_COLUMNS),
+        projector_nav(state, here),
+    ])
+    return page("/scorecard", state, title, body)

@@ -1,0 +1,153 @@
+"""Upload: drop a workbook, read the validation report and what would change, then confirm."""
+
+import base64
+import binascii
+import re
+import uuid
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from layouts._parts import page, state_of
+from layouts._service import require_analyst, views
+from layouts._state import from_search, href
+
+dash.register_page(__name__, path="/upload", title="Upload - Scorecard", name="Upload")
+
+UPLOADS = Path("data/uploads")
+ALLOWED_SUFFIXES = {".csv", ".xlsx", ".parquet"}
+MAX_BYTES = 50 * 1024 * 1024
+TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|parquet)$")
+
+
+def layout(**query):
+    state = state_of(query)
+    body = html.Div([
+        html.P("Upload a filled template, a council scorecard workbook, a DfE file or LAIT data. Scorecard checks "
+               "it first and shows what would change; nothing is saved until you confirm.", className="lede"),
+        dcc.Upload(
+            id="upload-file",
+            children=html.Div(["Drag a file here, or ", html.Span("choose a file", className="link-like")]),
+            className="upload-drop", max_size=MAX_BYTES, multiple=False,
+        ),
+        dcc.Loading(html.Div(id="upload-report", role="status"), type="default",
+                    overlay_style={"visibility": "visible"}),
+        dcc.Store(id="upload-token"),
+        html.Div([
+            html.Button("Confirm and load", id="upload-confirm", className="button", disabled=True, n_clicks=0),
+            html.Button("Cancel", id="upload-cancel", className="button-secondary", disabled=True, n_clicks=0),
+        ], className="buttons"),
+        dcc.Loading(html.Div(id="upload-result", role="status")),
+    ])
+    return page("/upload", state, "Upload a workbook", body, with_controls=False)
+
+
+def _saved(contents: str, filename: str) -> Path:
+    """Keep the upload under a generated name: the client's file name is never a path."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ValueError(f"{filename}: Scorecard reads .xlsx, .csv and .parquet files. Save the workbook as .xlsx and try again.")
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        raise ValueError(f"{filename}: the upload arrived damaged. Try again.") from None
+    UPLOADS.mkdir(parents=True, exist_ok=True)
+    path = UPLOADS / f"{uuid.uuid4().hex}{suffix}"
+    path.write_bytes(data)
+    return path
+
+
+def report(result, filename: str) -> html.Div:
+    problems = [html.Li(str(problem).replace(result.file, filename, 1), className=f"problem-{problem.severity}")
+                for problem in result.problems]
+    parts = []
+    if result.status == "refused":
+        parts.append(html.H2(f"{filename} cannot be loaded"))
+        parts.append(html.P("Nothing from this file has been loaded. Put right each problem below, then upload it again."))
+    elif result.status == "already loaded":
+        parts.append(html.H2(f"{filename} is already loaded (load {result.load_id}). Nothing would change."))
+    else:
+        change = result.change
+        parts.append(html.H2(f"{filename} is ready to load ({result.kind})"))
+        parts.append(html.Ul([
+            html.Li(f"{change.new:,} new figures"), html.Li(f"{change.revised:,} revised figures"),
+            html.Li(f"{change.unchanged:,} unchanged"),
+        ]))
+        if change.revisions is not None and not change.revisions.empty:
+            parts.append(revisions_table(change.revisions))
+    if problems:
+        parts.append(html.H3("Problems found"))
+        parts.append(html.Ul(problems, className="problems"))
+    return html.Div(parts, className="error-summary" if result.status == "refused" else "report")
+
+
+def revisions_table(revisions) -> html.Table:
+    shown = revisions.head(50)
+    keys = [c for c in shown.columns if not c.startswith(("old_", "new_"))]
+    pairs = [c[4:] for c in shown.columns if c.startswith("old_") and f"new_{c[4:]}" in shown.columns]
+    return html.Table([
+        html.Caption(f"Revised figures, old -> new ({len(revisions):,} in all; first {len(shown)} shown)"),
+        html.Thead(html.Tr([html.Th(k, scope="col") for k in keys + pairs])),
+        html.Tbody([
+            html.Tr([html.Td(str(row[k])) for k in keys] + [html.Td(f"{row['old_' + p]} -> {row['new_' + p]}") for p in pairs])
+            for row in shown.to_dict("records")
+        ]),
+    ], className="table")
+
+
+@callback(
+    Output("upload-report", "children"),
+    Output("upload-token", "data"),
+    Output("upload-confirm", "disabled"),
+    Output("upload-cancel", "disabled"),
+    Input("upload-file", "contents"),
+    State("upload-file", "filename"),
+    State("nav", "search"),
+    prevent_initial_call=True,
+)
+def check_upload(contents, filename, search):
+    user = require_analyst()
+    if not contents:
+        raise dash.exceptions.PreventUpdate
+    try:
+        path = _saved(contents, filename)
+    except ValueError as problem:
+        return html.P(str(problem), className="error-summary"), None, True, True
+    result = views().upload(path, from_search(search).get("area"), dry_run=True, user=user)
+    ready = result.status == "dry run"
+    if not ready:
+        path.unlink(missing_ok=True)
+    return report(result, filename), ({"token": path.name, "name": filename} if ready else None), not ready, not ready
+
+
+@callback(
+    Output("upload-result", "children"),
+    Output("upload-confirm", "disabled", allow_duplicate=True),
+    Output("upload-cancel", "disabled", allow_duplicate=True),
+    Output("upload-report", "children", allow_duplicate=True),
+    Input("upload-confirm", "n_clicks"),
+    Input("upload-cancel", "n_clicks"),
+    State("upload-token", "data"),
+    State("nav", "search"),
+    prevent_initial_call=True,
+)
+def confirm_upload(confirm, cancel, pending, search):
+    user = require_analyst()
+    if not pending or not TOKEN.match(str(pending.get("token", ""))):
+        raise dash.exceptions.PreventUpdate
+    path = UPLOADS / pending["token"]
+    if dash.ctx.triggered_id == "upload-cancel":
+        path.unlink(missing_ok=True)
+        return html.P("Cancelled. Nothing was loaded."), True, True, ""
+    state = from_search(search)
+    result = views().upload(path, state.get("area"), dry_run=False, user=user)
+    path.unlink(missing_ok=True)
+    if result.status != "loaded":
+        return report(result, pending["name"]), True, True, ""
+    change = result.change
+    return html.Div([
+        html.P(f"Loaded {pending['name']} as load {result.load_id}: {change.new:,} new, {change.revised:,} revised, "
+               f"{change.unchanged:,} unchanged."),
+        html.P(dcc.Link("See the outcome scorecard", href=href("/scorecard", state))),
+    ], className="report"), True, True, ""

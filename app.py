@@ -6,9 +6,7 @@ import os
 from pathlib import Path
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, set_props
-
-from layouts._state import from_search, href
+from dash import dcc, html, set_props
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("scorecard.app")
@@ -60,28 +58,6 @@ def create_app() -> dash.Dash:
     else:
         web_security.install(app)
     return app
-
-
-@callback(
-    Output("nav", "href"),
-    Input("pick-area", "value"),
-    Input("pick-period", "value"),
-    Input("pick-framework", "value"),
-    Input("pick-outcome", "value"),
-    State("nav", "pathname"),
-    State("nav", "search"),
-    prevent_initial_call=True,
-)
-def follow_pickers(area, period, framework, outcome, pathname, search):
-    """A picker changes the URL; the page then draws itself from the URL."""
-    state = from_search(search)
-    if framework != state.get("framework", "ecm"):
-        outcome = None  # outcome areas belong to one framework
-    changed = {"area": area, "period": period, "framework": framework, "outcome": outcome or None}
-    target = href(pathname or "/", state, **changed)
-    if target == href(pathname or "/", state):
-        raise dash.exceptions.PreventUpdate
-    return target
 
 
 app = create_app()

@@ -49,33 +49,39 @@ def number(value, decimals: int) -> str:
     return "" if value is None else f"{value:,.{decimals}f}"
 
 
-def picker(label: str, id_: str, options: list[tuple[str, str]], value, clearable: bool = False) -> html.Div:
+def picker(label: str, name: str, options: list[tuple[str, str]], value) -> html.Div:
+    """A native select: keyboard and screen-reader friendly, and it needs no script."""
     return html.Div(
         [
-            html.Label(label, htmlFor=id_, className="picker-label"),
-            dcc.Dropdown(
-                id=id_, options=[{"label": text, "value": key} for key, text in options], value=value,
-                clearable=clearable, searchable=True,
+            html.Label(label, htmlFor=f"pick-{name}", className="picker-label"),
+            html.Select(
+                [html.Option(text, value=key, selected=(key == value)) for key, text in options],
+                id=f"pick-{name}", name=name, className="select",
             ),
         ],
         className="picker",
     )
 
 
-def controls(state: dict) -> html.Div:
+def controls(path: str, state: dict, extra: list | None = None) -> html.Form:
+    """A GET form, as GOV.UK filters are: choosing puts the state in the URL, so back,
+    forward and copied links all work."""
     service = views()
     framework = state.get("framework", "ecm")
-    return html.Div(
+    quarters = service.quarter_choices()
+    kept = [dcc.Input(type="hidden", name=key, value=state[key], id=f"keep-{key}") for key in ("indicator", "view") if state.get(key)]
+    return html.Form(
         [
-            picker("Area", "pick-area", service.area_choices(), state.get("area", service.home)),
-            picker("Quarter", "pick-period", [(q, q) for q in service.quarter_choices()], state.get("period")
-                   or service.quarter_choices()[0]),
-            picker("Framework", "pick-framework", service.framework_choices(), framework),
-            picker("Outcome area", "pick-outcome", [("", "All outcome areas"), *service.outcome_choices(framework)],
+            picker("Area", "area", service.area_choices(), state.get("area", service.home)),
+            picker("Quarter", "period", [(q, q) for q in quarters], state.get("period") or quarters[0]),
+            picker("Framework", "framework", service.framework_choices(), framework),
+            picker("Outcome area", "outcome", [("", "All outcome areas"), *service.outcome_choices(framework)],
                    state.get("outcome", "")),
+            *(extra or []),
+            *kept,
+            html.Button("Show", type="submit", className="button", id="show-button"),
         ],
-        className="controls",
-        role="group",
+        action=path, method="get", className="controls",
         **{"aria-label": "Choose what the scorecard shows"},
     )
 
@@ -95,10 +101,10 @@ def banners() -> list:
     return found
 
 
-def page(path: str, state: dict, title: str, body, with_controls: bool = True) -> html.Div:
+def page(path: str, state: dict, title: str, body, with_controls: bool = True, extra_controls=None) -> html.Div:
     """The frame around every page; projector mode drops the navigation and pickers."""
     if is_projector(state):
-        return html.Div([*banners(), html.Main(body, id="main")], className="projector")
+        return html.Div([html.Main([*banners(), html.H1(title), body], id="main")], className="projector")
     nav = html.Nav(
         html.Ul([
             html.Li(html.A(text, href=href(target, state, indicator=None),
@@ -115,7 +121,7 @@ def page(path: str, state: dict, title: str, body, with_controls: bool = True) -
         nav,
         projector_link,
     ], className="site-header")
-    parts = [header, *banners(), html.Main([html.H1(title), *([controls(state)] if with_controls else []), body], id="main")]
+    parts = [header, html.Main([*banners(), html.H1(title), *([controls(path, state, extra_controls)] if with_controls else []), body], id="main")]
     return html.Div(parts, className="standard")
 
 
@@ -134,11 +140,11 @@ def chosen(state: dict):
     """The scorecard the URL asks for, checked against the server's lists (NotAllowed if not)."""
     service = views()
     framework = service.checked_framework(state.get("framework"))
+    outcome = state.get("outcome")
+    if outcome not in {key for key, _ in service.outcome_choices(framework)}:
+        outcome = None  # left over from another framework: show them all
     return service.scorecard(
-        service.checked_area(state.get("area")),
-        service.checked_quarter(state.get("period")),
-        framework,
-        service.checked_outcome(framework, state.get("outcome")),
+        service.checked_area(state.get("area")), service.checked_quarter(state.get("period")), framework, outcome,
     )
 
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs, urlencode
 
-KEYS = ("area", "period", "framework", "outcome", "indicator", "view")
+KEYS = ("area", "period", "framework", "outcome", "indicator", "view", "rag", "q", "order")
 
 
 def from_search(search: str | None) -> dict:

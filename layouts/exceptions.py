@@ -27,7 +27,7 @@ def layout(**query):
     if is_projector(state):
         from layouts.scorecard import projector_nav
         here = href("/exceptions", state, outcome=None, view="projector")
-        body = html.Div([html.H1("Exceptions"), body, projector_nav(state, here)])
+        body = html.Div([body, projector_nav(state, here)])
     return page("/exceptions", state, "Exceptions", body)
 
 

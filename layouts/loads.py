@@ -24,7 +24,7 @@ def loads_table():
     loads = views().loads()
     if not loads:
         return no_data("Nothing has been loaded yet.")
-    head = ["Load", "File", "Layout", "Who", "When", "New", "Revised", "Unchanged", "Warnings", "Status", ""]
+    head = ["Load", "File", "Layout", "Who", "When", "New", "Revised", "Unchanged", "Warnings", "Status", "Action"]
     rows = []
     for load in loads:
         action = ""

@@ -2,20 +2,22 @@
 travel and comparators. In projector mode, one outcome area per screen."""
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import dcc, html
 
 from layouts._parts import (
-    chosen, direction_badge, no_data, number, page, problem_page, rag_badge, sparkline, state_of,
+    chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, sparkline, state_of,
 )
 from layouts._service import views
-from layouts._state import from_search, href, is_projector
+from layouts._state import href, is_projector
 from scorecard.views import NotAllowed
 
 dash.register_page(__name__, path="/scorecard", title="Outcome scorecard - Scorecard", name="Outcome scorecard")
 
 COLUMNS = ["Indicator", "Latest", "Previous", "Same time last year", "Target", "RAG",
            "Direction of travel", "England", "Region", "Statistical neighbours", "Quartile", "Trend", "Note"]
-FILTERS = [("all", "All"), ("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("no judgement", "No judgement")]
+FILTERS = [("all", "All indicators"), ("red", "Red only"), ("amber", "Amber only"), ("green", "Green only"),
+           ("no judgement", "No judgement only")]
+ORDERS = [("outcome", "By outcome area"), ("rag", "Red first"), ("direction", "Worsening first"), ("name", "By name")]
 
 
 def layout(**query):
@@ -26,34 +28,29 @@ def layout(**query):
         card = chosen(state)
     except NotAllowed as problem:
         return problem_page("/scorecard", state, "Outcome scorecard", problem)
-    filters = html.Div([
+    rag, text, order = _filters(state)
+    filters = [
+        picker("Show", "rag", FILTERS, rag),
+        picker("Order", "order", ORDERS, order),
         html.Div([
-            html.Label("Show", htmlFor="rag-filter", className="picker-label"),
-            dcc.RadioItems(id="rag-filter", options=[{"label": t, "value": v} for v, t in FILTERS], value="all",
-                           inline=True, className="radios"),
-        ]),
-        html.Div([
-            html.Label("Find an indicator", htmlFor="text-filter", className="picker-label"),
-            dcc.Input(id="text-filter", type="search", debounce=True, placeholder="for example looked after"),
-        ]),
-        html.Div([
-            html.Label("Order", htmlFor="sort-by", className="picker-label"),
-            dcc.Dropdown(id="sort-by", clearable=False, value="outcome", options=[
-                {"label": "By outcome area", "value": "outcome"},
-                {"label": "Red first", "value": "rag"},
-                {"label": "Worsening first", "value": "direction"},
-                {"label": "By name", "value": "name"},
-            ]),
+            html.Label("Find an indicator", htmlFor="pick-q", className="picker-label"),
+            dcc.Input(id="pick-q", name="q", type="search", value=text, placeholder="for example looked after"),
         ], className="picker"),
-    ], className="filters")
+    ]
     body = html.Div([
         html.P(f"{card.area.name}, {card.quarter.label}. Each figure is the latest available at the end of the "
                "quarter, with its own period.", className="lede"),
-        filters,
-        html.Div(scorecard_table(card, state), id="scorecard-table"),
+        html.Div(scorecard_table(card, state, rag, text, order), id="scorecard-table"),
         legend(),
     ])
-    return page("/scorecard", state, "Outcome scorecard", body)
+    return page("/scorecard", state, "Outcome scorecard", body, extra_controls=filters)
+
+
+def _filters(state: dict) -> tuple[str, str, str]:
+    """The table's filter and order from the URL; anything unknown falls back to all."""
+    rag = state.get("rag") if state.get("rag") in {key for key, _ in FILTERS} else "all"
+    order = state.get("order") if state.get("order") in {key for key, _ in ORDERS} else "outcome"
+    return rag, state.get("q", "")[:100], order
 
 
 def legend() -> html.Details:
@@ -127,22 +124,6 @@ def scorecard_table(card, state, rag: str = "all", text: str = "", order: str = 
     return html.Table([caption, head, *bodies], className="table scorecard")
 
 
-@callback(
-    Output("scorecard-table", "children"),
-    Input("rag-filter", "value"),
-    Input("text-filter", "value"),
-    Input("sort-by", "value"),
-    State("nav", "search"),
-    prevent_initial_call=True,
-)
-def filter_table(rag, text, order, search):
-    state = from_search(search)
-    allowed = {value for value, _ in FILTERS}
-    if rag not in allowed or order not in {"outcome", "rag", "direction", "name"}:
-        raise dash.exceptions.PreventUpdate
-    return scorecard_table(chosen(state), state, rag, text or "", order)
-
-
 # Projector mode ---------------------------------------------------------------------------
 
 PROJECTOR_COLUMNS = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "England", "Statistical neighbours"]
@@ -181,7 +162,6 @@ def projector_layout(state: dict):
     here = href("/scorecard", state, outcome=outcome, view="projector")
     title = dict(service.outcome_choices(framework))[outcome]
     body = html.Div([
-        html.H1(title),
         html.P(f"{card.area.name}, {card.quarter.label}", className="lede"),
         scorecard_table(card, {**state, "view": None}, columns=PROJECTOR_COLUMNS),
         projector_nav(state, here),

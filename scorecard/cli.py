@@ -97,9 +97,9 @@ def run_demo(args) -> int:
         except MissingDatabaseError:
             pass
     catalogue, areas = _context()
-    store = Store.open(args.db, create=True)
-    sync_reference(store, catalogue, areas)
-    load_id = write_demo(store, catalogue, areas)
+    with Store.open(args.db, create=True) as store:
+        sync_reference(store, catalogue, areas)
+        load_id = write_demo(store, catalogue, areas)
     print(f"Demonstration data written to {url} as load {load_id}. These figures are invented.")
     return 0
 
@@ -127,18 +127,18 @@ def run_load(args) -> int:
     missing = [name for name in args.files if not Path(name).is_file()]
     if missing:
         raise UserError("; ".join(f"{name}: no such file" for name in missing))
-    store = _open_store(args, create=True)
-    sync_reference(store, catalogue, areas)
     context = LoadContext(catalogue, areas, home)
     refused = 0
-    for name in args.files:
-        report = load_file(store, Path(name), context, dry_run=args.dry_run, kind=args.kind, user=args.user)
-        for problem in report.problems:
-            print(problem, file=sys.stderr)
-        print(_describe(report))
-        if report.status == "dry run" and report.change is not None:
-            _print_revisions(report.change)
-        refused += report.status == "refused"
+    with _open_store(args, create=True) as store:
+        sync_reference(store, catalogue, areas)
+        for name in args.files:
+            report = load_file(store, Path(name), context, dry_run=args.dry_run, kind=args.kind, user=args.user)
+            for problem in report.problems:
+                print(problem, file=sys.stderr)
+            print(_describe(report))
+            if report.status == "dry run" and report.change is not None:
+                _print_revisions(report.change)
+            refused += report.status == "refused"
     return 1 if refused else 0
 
 
@@ -205,8 +205,8 @@ def run_show(args) -> int:
         )
     outcome = _outcome_id(framework, args.outcome)
     wanted = _indicator_ids(catalogue, args.indicator)
-    store = _open_store(args)
-    scorecard = quarterly_scorecard(store, catalogue, areas, area_code, quarter, framework.id, outcome)
+    with _open_store(args) as store:
+        scorecard = quarterly_scorecard(store, catalogue, areas, area_code, quarter, framework.id, outcome)
     if wanted:
         scorecard.rows = [row for row in scorecard.rows if row.indicator_id in wanted]
     rows = [row.as_dict() for row in scorecard.rows]
@@ -314,7 +314,8 @@ def add_loads(commands) -> None:
 
 
 def run_loads(args) -> int:
-    loads = _open_store(args).loads()
+    with _open_store(args) as store:
+        loads = store.loads()
     if args.format == "json":
         print(loads.to_json(orient="records", date_format="iso", indent=2))
         return 0
@@ -340,11 +341,11 @@ def add_revert(commands) -> None:
 def run_revert(args) -> int:
     from scorecard.store import RevertError
 
-    store = _open_store(args)
-    try:
-        store.revert(args.load_id)
-    except RevertError as refused:
-        raise UserError(str(refused)) from refused
+    with _open_store(args) as store:
+        try:
+            store.revert(args.load_id)
+        except RevertError as refused:
+            raise UserError(str(refused)) from refused
     print(f"Load {args.load_id} reverted: the figures are as they were before it.")
     return 0
 

@@ -101,6 +101,12 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()  # DuckDB lets one process hold a file: let go of it promptly
+
     # Schema -------------------------------------------------------------------------
 
     def create_schema(self) -> None:

@@ -59,7 +59,7 @@ def _saved(contents: str, filename: str) -> Path:
 
 
 def report(result, filename: str) -> html.Div:
-    problems = [html.Li(str(problem).replace(result.file, filename, 1), className=f"problem-{problem.severity}")
+    problems = [html.Li(str(problem), className=f"problem-{problem.severity}")
                 for problem in result.problems]
     parts = []
     if result.status == "refused":
@@ -71,8 +71,8 @@ def report(result, filename: str) -> html.Div:
         change = result.change
         parts.append(html.H2(f"{filename} is ready to load ({result.kind})"))
         parts.append(html.Ul([
-            html.Li(f"{change.new:,} new figures"), html.Li(f"{change.revised:,} revised figures"),
-            html.Li(f"{change.unchanged:,} unchanged"),
+            html.Li(_count(change.new, "new figure")), html.Li(_count(change.revised, "revised figure")),
+            html.Li(_count(change.unchanged, "unchanged figure")),
         ]))
         if change.revisions is not None and not change.revisions.empty:
             parts.append(revisions_table(change.revisions))
@@ -80,6 +80,10 @@ def report(result, filename: str) -> html.Div:
         parts.append(html.H3("Problems found"))
         parts.append(html.Ul(problems, className="problems"))
     return html.Div(parts, className="error-summary" if result.status == "refused" else "report")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def revisions_table(revisions) -> html.Table:
@@ -114,7 +118,7 @@ def check_upload(contents, filename, search):
         path = _saved(contents, filename)
     except ValueError as problem:
         return html.P(str(problem), className="error-summary"), None, True, True
-    result = views().upload(path, from_search(search).get("area"), dry_run=True, user=user)
+    result = views().upload(path, from_search(search).get("area"), dry_run=True, user=user, file_name=filename)
     ready = result.status == "dry run"
     if not ready:
         path.unlink(missing_ok=True)
@@ -141,7 +145,7 @@ def confirm_upload(confirm, cancel, pending, search):
         path.unlink(missing_ok=True)
         return html.P("Cancelled. Nothing was loaded."), True, True, ""
     state = from_search(search)
-    result = views().upload(path, state.get("area"), dry_run=False, user=user)
+    result = views().upload(path, state.get("area"), dry_run=False, user=user, file_name=pending["name"])
     path.unlink(missing_ok=True)
     if result.status != "loaded":
         return report(result, pending["name"]), True, True, ""

@@ -2,7 +2,7 @@
 
 import getpass
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -92,10 +92,22 @@ def load_file(
     dry_run: bool = False,
     kind: str | None = None,
     user: str | None = None,
+    file_name: str | None = None,
 ) -> LoadReport:
-    """Load one file as one batch; refuse it whole when it has any error."""
+    """Load one file as one batch; refuse it whole when it has any error.
+
+    `file_name` is the name people know the file by, when it is stored under another
+    (uploads are saved under generated names)."""
     path = Path(path)
-    report = LoadReport(file=path.name)
+    report = LoadReport(file=file_name or path.name)
+    try:
+        return _load(store, path, context, report, dry_run, kind, user)
+    finally:
+        if file_name:
+            report.problems = [replace(problem, file=file_name) for problem in report.problems]
+
+
+def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
     try:
         digest = sha256_of(path) if path.exists() else ""
         if digest and (previous := store.load_with_hash(digest)) is not None:
@@ -117,7 +129,7 @@ def load_file(
     report.load_id, report.change = store.apply(
         batch,
         {
-            "file_name": path.name,
+            "file_name": report.file,
             "sha256": digest,
             "kind": report.kind,
             "user_name": user or getpass.getuser(),

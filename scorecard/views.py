@@ -235,7 +235,7 @@ class Views:
     def revert(self, load_id: int) -> None:
         self.store.revert(int(load_id))
 
-    def upload(self, path: Path, area: str, *, dry_run: bool, user: str):
+    def upload(self, path: Path, area: str, *, dry_run: bool, user: str, file_name: str):
         from loaders.context import LoadContext
         from loaders.pipeline import load_file
         from scorecard.reference import sync_reference
@@ -243,7 +243,7 @@ class Views:
         if not dry_run:
             sync_reference(self.store, self.catalogue, self.areas)
         context = LoadContext(self.catalogue, self.areas, self.checked_area(area))
-        return load_file(self.store, path, context, dry_run=dry_run, user=user)
+        return load_file(self.store, path, context, dry_run=dry_run, user=user, file_name=file_name)
 
     # The catalogue ------------------------------------------------------------------------
 

@@ -152,7 +152,7 @@ def test_upload_good_file_then_revert(app_url, page, tmp_path):
     visit(page, app_url + "/upload")
     page.set_input_files("#upload-file input[type=file]", str(good))
     expect(page.locator("#upload-report")).to_contain_text("ready to load")
-    expect(page.locator("#upload-report")).to_contain_text("1 new figures")
+    expect(page.locator("#upload-report")).to_contain_text("1 new figure")
     page.get_by_role("button", name="Confirm and load").click()
     expect(page.locator("#upload-result")).to_contain_text("Loaded cla_dudley.csv as load")
     visit(page, app_url + "/loads")
@@ -184,7 +184,7 @@ def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
 
 def test_unknown_area_in_the_url_says_so_plainly(app_url, page):
     visit(page, app_url + "/scorecard?area=Narnia")
-    expect(page.locator(".error-summary").first).to_contain_text("not an area Scorecard knows")
+    expect(page.locator("#main .error-summary")).to_contain_text("not an area Scorecard knows")
 
 
 def test_catalogue_search(app_url, page):

@@ -4,6 +4,7 @@ A suppressed or missing input gives a suppressed or missing output with its symb
 never zero and never a crash.
 """
 
+import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,8 @@ class Figure:
 
     @property
     def is_available(self) -> bool:
-        return self.value is not None and self.status == ""
+        # NaN comes from pandas for an empty cell: it is missing, not a number.
+        return self.value is not None and self.status == "" and not _is_nan(self.value)
 
     @classmethod
     def missing(cls) -> "Figure":
@@ -38,10 +40,32 @@ class Figure:
         return f"{round_half_away(self.value, decimals):,.{decimals}f}"
 
 
-def round_half_away(value: float, decimals: int) -> float:
-    """Round half away from zero, as published figures are (Python's round() is half-to-even)."""
+def _is_nan(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _decimal(value) -> Decimal:
+    """The exact decimal a number was written as: 80.85 is Decimal('80.85'), not 80.8499...
+
+    float() first, so numpy numbers (whose repr is 'np.float64(80.85)') work too."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
+def round_half_away(value: float | Decimal, decimals: int) -> float:
+    """Round half away from zero, as published figures are (Python's round() is half-to-even).
+
+    Works on the decimal the value was written as, so 80.85 gives 80.9 although the float
+    80.85 is a shade below it. Non-finite values (NaN) come back unchanged."""
+    exact = _decimal(value)
+    if not exact.is_finite():
+        return float(exact)
     quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    # + 0.0 turns -0.0 (from rounding -0.04) into 0.0, so it is never shown as '-0.0'.
+    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP)) + 0.0
 
 
 def mid_year_for(period_end: date) -> int:
@@ -55,10 +79,14 @@ def rate(numerator: Figure, population: float | None, multiplier: int, decimals:
     """numerator / population x multiplier; a suppressed count gives a suppressed rate."""
     if not numerator.is_available:
         return Figure(None, numerator.status or NOT_AVAILABLE)
-    if population is None or population <= 0:
+    if population is None or _is_nan(population) or population <= 0:
         return Figure.missing()
-    value = numerator.value / population * multiplier
-    return Figure(value if decimals is None else round_half_away(value, decimals))
+    if decimals is None:
+        return Figure(numerator.value / population * multiplier)
+    # In decimals, not floats: 23 / 80 x 100 is exactly 28.75 (-> 28.8), but in floats
+    # it is 28.749999999999996, which would round the wrong way.
+    value = _decimal(numerator.value) / _decimal(population) * multiplier
+    return Figure(round_half_away(value, decimals))
 
 
 def percentage(numerator: Figure, denominator: Figure | float | None, decimals: int | None = None) -> Figure:
@@ -72,8 +100,8 @@ def percentage(numerator: Figure, denominator: Figure | float | None, decimals: 
 def _shown_value(value: float, decimals: int | None) -> Decimal:
     """The value people see, as an exact decimal, so edges compare exactly."""
     if decimals is None:
-        return Decimal(repr(value))
-    return Decimal(repr(round_half_away(value, decimals)))
+        return _decimal(value)
+    return _decimal(round_half_away(value, decimals))
 
 
 def rag(
@@ -88,14 +116,14 @@ def rag(
     red beyond. No target, no polarity or no value gives no judgement."""
     if tolerance_type not in ("absolute", "percent"):
         raise ValueError(f"tolerance_type must be 'absolute' or 'percent', not {tolerance_type!r}")
-    if target is None or polarity == Polarity.NONE or not value.is_available:
+    if target is None or _is_nan(target) or polarity == Polarity.NONE or not value.is_available:
         return Rag.NO_JUDGEMENT
     shown = _shown_value(value.value, decimals)
-    goal = Decimal(repr(float(target)))
+    goal = _decimal(target)
     shortfall = shown - goal if polarity == Polarity.LOWER_IS_BETTER else goal - shown
     if shortfall <= 0:
         return Rag.GREEN
-    allowed = Decimal(repr(float(tolerance or 0)))
+    allowed = Decimal(0) if tolerance is None or _is_nan(tolerance) else _decimal(tolerance)
     if tolerance_type == "percent":
         allowed = abs(goal) * allowed / 100
     return Rag.AMBER if shortfall <= allowed else Rag.RED
@@ -117,6 +145,9 @@ def direction(current: Figure, previous: Figure, polarity: Polarity, decimals: i
 def mean_of(figures: Iterable[Figure], decimals: int | None = None) -> Figure:
     """The statistical-neighbour mean of the figures that are available.
 
+    A suppressed or missing member is left out and the mean is of the members that are
+    published: one neighbour with '[c]' does not wipe out the comparison, and the
+    suppressed count is never treated as zero. With no published member it is missing.
     LAIT uses the mean; DfE's children's social care outcomes dashboard uses the median."""
     values = [figure.value for figure in figures if figure.is_available]
     if not values:

@@ -23,7 +23,8 @@ SYMBOLS: dict[str, str] = {
 
 # Old-style and alternative spellings mapped to their canonical symbol.
 # "#N/A" is an Excel error, not a symbol: loaders report it.
-_ALIASES = {"na": "n/a", "n.a.": "n/a"}
+# Word processors turn '-' into an en or em dash: it is still the missing-value dash.
+_ALIASES = {"na": "n/a", "n.a.": "n/a", "\u2013": "-", "\u2014": "-"}
 _BRACKETED = re.compile(r"^\[\s*([^\]]+?)\s*\]$")
 
 
@@ -40,5 +41,5 @@ def parse_symbol(text: object) -> str | None:
 
 
 def display_symbol(symbol: str) -> str:
-    """How a symbol is shown in the app: in square brackets, as DfE does."""
-    return f"[{symbol}]"
+    """How a symbol is shown in the app: in square brackets, as DfE does ('c' and '[c]' -> '[c]')."""
+    return f"[{parse_symbol(symbol) or symbol.strip('[] ')}]"

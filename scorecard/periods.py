@@ -32,7 +32,7 @@ class Period:
         return self.start == self.end
 
     def same_period_a_year_earlier(self) -> "Period":
-        return parse_period(_year_earlier_label(self))
+        return _years_earlier(self, 1)
 
     def previous(self) -> "Period":
         """The period of the same type immediately before this one."""
@@ -124,11 +124,15 @@ def latest_complete_quarter(today: date) -> Period:
 
 
 def _full_year(two_or_four: str, century_from: int | None = None) -> int:
+    """'25' after 2024 is 2025, and '00' after 1999 is 2000. On its own ('Jun-10') a
+    two-digit year follows Excel's rule: 00-29 are 2000-2029, 30-99 are 1930-1999."""
     if len(two_or_four) == 4:
         return int(two_or_four)
+    two = int(two_or_four)
     if century_from is not None:
-        return century_from // 100 * 100 + int(two_or_four)
-    return 2000 + int(two_or_four)
+        year = century_from // 100 * 100 + two
+        return year + 100 if year < century_from else year
+    return 2000 + two if two < 30 else 1900 + two
 
 
 def _check_consecutive(first: int, second_text: str, text: str) -> None:
@@ -138,17 +142,18 @@ def _check_consecutive(first: int, second_text: str, text: str) -> None:
 
 
 _PATTERNS: list[tuple[re.Pattern, str]] = [
-    # 2024-25 Q4, 2024/25 Q4, 2024-2025 Q4
-    (re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*q([1-4])$"), "fy_quarter"),
+    # 2024-25 Q4, 2024/25 Q4, 2024-2025 Q4 (any digit, so Q5 gets its own message)
+    (re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*q(\d)$"), "fy_quarter"),
     # Q4 2024/25, Q4 2024-25
-    (re.compile(r"^q([1-4])\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})$"), "quarter_fy"),
+    (re.compile(r"^q(\d)\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})$"), "quarter_fy"),
     (re.compile(r"^(?:fy\s*)?(\d{4})-(\d{2}|\d{4})$"), "fy_or_multi"),
     (re.compile(r"^(?:ay\s*)?(\d{4})/(\d{2}|\d{4})$"), "academic"),
     (re.compile(r"^(\d{6})$"), "six_digit"),
     (re.compile(r"^(\d{4})$"), "calendar"),
     (re.compile(r"^(\d{1,2})\s+([a-z]+)\s+(\d{4})$"), "snapshot"),
     (re.compile(r"^([a-z]+)[\s-]+(\d{2}|\d{4})$"), "month"),
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "iso_date"),
+    # 2025-03-31, and 2025-03-31 00:00:00 as a spreadsheet date cell reads as text
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ t]00:00(?::00)?)?$"), "iso_date"),
 ]
 
 
@@ -161,6 +166,11 @@ def parse_period(text: str, year_type: PeriodType | None = None) -> Period:
     passes year_type=PeriodType.FINANCIAL_YEAR.
     """
     cleaned = re.sub(r"\s+", " ", str(text).strip().lower())
+    if not cleaned:
+        raise PeriodError(
+            "an empty cell is not a period: write a quarter like '2024-25 Q4' "
+            "or a year like '2024-25'"
+        )
     for pattern, kind in _PATTERNS:
         match = pattern.match(cleaned)
         if match:
@@ -173,14 +183,15 @@ def parse_period(text: str, year_type: PeriodType | None = None) -> Period:
 
 
 def _build(kind: str, groups: tuple, text: str, year_type: PeriodType | None) -> Period:
-    if kind == "fy_quarter":
-        first = int(groups[0])
-        _check_consecutive(first, groups[1], text)
-        return financial_quarter(first, int(groups[2]))
-    if kind == "quarter_fy":
-        first = int(groups[1])
-        _check_consecutive(first, groups[2], text)
-        return financial_quarter(first, int(groups[0]))
+    if kind in ("fy_quarter", "quarter_fy"):
+        quarter, first, second = (groups[2], *groups[:2]) if kind == "fy_quarter" else groups
+        if quarter not in "1234":
+            raise PeriodError(
+                f"'{text}' is not a period Scorecard understands: a quarter is Q1 to Q4 "
+                "(Q1 is April to June, Q4 is January to March)"
+            )
+        _check_consecutive(int(first), second, text)
+        return financial_quarter(int(first), int(quarter))
     if kind == "fy_or_multi":
         first = int(groups[0])
         last = _full_year(groups[1], first)
@@ -233,30 +244,43 @@ def _shift_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _year_earlier_label(period: Period) -> str:
+def _is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def _months_earlier(day: date, months: int) -> date:
+    """The same day some months earlier; a month end stays a month end (28 Feb -> 31 Jan)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month_number = divmod(index, 12)
+    last = calendar.monthrange(year, month_number + 1)[1]
+    return date(year, month_number + 1, last if _is_month_end(day) else min(day.day, last))
+
+
+def _years_earlier(period: Period, years: int) -> Period:
+    """Built directly, not by reading a label back: a two-year rolling period '2013-14'
+    would read back as a financial year."""
     if period.is_snapshot:
-        return snapshot(_shift_years(period.end, -1)).label
-    return _relabel(period, -1)
-
-
-def _relabel(period: Period, years: int) -> str:
-    start = _shift_years(period.start, years)
+        return snapshot(_months_earlier(period.end, 12 * years))
+    start = _shift_years(period.start, -years)
     if period.type == PeriodType.QUARTER:
-        return quarter_containing(start).label
+        return quarter_containing(start)
     if period.type == PeriodType.MONTH:
-        return month(start.year, start.month).label
+        return month(start.year, start.month)
     if period.type == PeriodType.FINANCIAL_YEAR:
-        return financial_year(start.year).label
+        return financial_year(start.year)
     if period.type == PeriodType.ACADEMIC_YEAR:
-        return academic_year(start.year).label
+        return academic_year(start.year)
     if period.type == PeriodType.CALENDAR_YEAR:
-        return calendar_year(start.year).label
-    return multi_year(start.year, period.end.year + years).label
+        return calendar_year(start.year)
+    return multi_year(start.year, period.end.year - years)
 
 
 def _previous(period: Period) -> Period:
     if period.is_snapshot and period.type == PeriodType.QUARTER:
         return snapshot(quarter_containing(period.end).start - timedelta(days=1))
+    if period.is_snapshot and period.type == PeriodType.MONTH:
+        # A count on a day other than a quarter end: the same day a month earlier.
+        return snapshot(_months_earlier(period.end, 1))
     if period.type == PeriodType.QUARTER:
         return quarter_containing(period.start - timedelta(days=1))
     if period.type == PeriodType.MONTH:

@@ -152,8 +152,11 @@ def mean_of(figures: Iterable[Figure], decimals: int | None = None) -> Figure:
     values = [figure.value for figure in figures if figure.is_available]
     if not values:
         return Figure.missing()
-    mean = statistics.fmean(values)
-    return Figure(mean if decimals is None else round_half_away(mean, decimals))
+    if decimals is None:
+        return Figure(statistics.fmean(values))
+    # In decimals: the mean of 10.1 and 10.2 is 10.15 (-> 10.2), not 10.149999999999999.
+    mean = sum(map(_decimal, values)) / len(values)
+    return Figure(round_half_away(mean, decimals))
 
 
 def rank(value: Figure, values: Sequence[Figure], polarity: Polarity) -> int | None:

@@ -301,6 +301,9 @@ MEAN_CASES = [
     # members, decimals -> mean by hand
     ([Figure(10.0), Figure(20.0), Figure(31.0)], 1, Figure(20.3)),  # 61 / 3 = 20.33
     ([Figure(1.0), Figure(2.0)], 0, Figure(2.0)),  # 1.5 -> 2 (half away from zero)
+    ([Figure(10.1), Figure(10.2)], 1, Figure(10.2)),  # 20.3 / 2 = 10.15 -> 10.2 (floats: 10.149999...)
+    ([Figure(0.1), Figure(0.2), Figure(0.3)], 2, Figure(0.2)),  # 0.6 / 3 = 0.2
+    ([Figure(-1.0), Figure(-2.0)], 0, Figure(-2.0)),  # -1.5 -> -2
     ([Figure(80.0)] * 10, 0, Figure(80.0)),
     # Decision: a suppressed or missing member is left out, never counted as 0:
     # (10 + 20 + 31) / 3 = 20.33, not (10 + 20 + 0 + 31) / 4 = 15.25

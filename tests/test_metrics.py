@@ -15,6 +15,7 @@ from scorecard.metrics import (
     round_half_away,
 )
 from scorecard.model import Direction, Polarity, Rag
+from scorecard.periods import parse_period
 
 HIGHER, LOWER, NONE = Polarity.HIGHER_IS_BETTER, Polarity.LOWER_IS_BETTER, Polarity.NONE
 GREEN, AMBER, RED, NO_JUDGEMENT = Rag.GREEN, Rag.AMBER, Rag.RED, Rag.NO_JUDGEMENT
@@ -293,6 +294,35 @@ DIRECTION_CASES = [
 @pytest.mark.parametrize("now, then, polarity, decimals, expected", DIRECTION_CASES)
 def test_direction_of_travel(now, then, polarity, decimals, expected):
     assert direction(now, then, polarity, decimals) == expected
+
+
+# A quarterly series (lower is better, 1 dp): Q2 2024-25 is 12.0; the quarter before,
+# Q1 2024-25, was 12.4 (so better now); a year earlier, Q2 2023-24, was 11.0 (so worse now).
+SERIES = {"2024-25 Q2": Figure(12.0), "2024-25 Q1": Figure(12.4), "2023-24 Q2": Figure(11.0),
+          "2024-25 Q3": Figure(12.04), "2023-24 Q3": SUPPRESSED}
+
+
+@pytest.mark.parametrize(
+    "label, polarity, against_previous, against_a_year_earlier",
+    [
+        ("2024-25 Q2", LOWER, IMPROVING, WORSENING),
+        ("2024-25 Q2", HIGHER, WORSENING, IMPROVING),
+        ("2024-25 Q2", NONE, Direction.LOWER, Direction.HIGHER),
+        # 12.04 shows as 12.0, the same as the quarter before; a year earlier was '[c]'
+        ("2024-25 Q3", LOWER, SAME, NOT_AVAILABLE),
+        # nothing loaded for the quarter before 2024-25 Q1 or a year earlier
+        ("2024-25 Q1", LOWER, NOT_AVAILABLE, NOT_AVAILABLE),
+    ],
+)
+def test_direction_against_the_previous_period_and_a_year_earlier(
+    label, polarity, against_previous, against_a_year_earlier
+):
+    period = parse_period(label)
+    now = SERIES[label]
+    before = SERIES.get(period.previous().label, Figure.missing())
+    year_earlier = SERIES.get(period.same_period_a_year_earlier().label, Figure.missing())
+    assert direction(now, before, polarity, 1) == against_previous
+    assert direction(now, year_earlier, polarity, 1) == against_a_year_earlier
 
 
 # ---------------------------------------------------------------- statistical-neighbour mean

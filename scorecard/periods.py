@@ -154,12 +154,16 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^([a-z]+)[\s-]+(\d{2}|\d{4})$"), "month"),
     # 2025-03-31, and 2025-03-31 00:00:00 as a spreadsheet date cell reads as text
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ t]00:00(?::00)?)?$"), "iso_date"),
+    # 31/03/2025: British order, day first
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "uk_date"),
 ]
 
 
 def parse_period(text: str, year_type: PeriodType | None = None) -> Period:
     """Read a period label: '2024-25 Q4', 'Q1 2010/11', 'Jun-10', '2024-25', '2023/24',
-    '2024', '31 Mar 2025', '202425' (financial or academic year: say which), '2014-16'.
+    '2024', '31 Mar 2025', '2025-03-31', '31/03/2025' (day first), '202425' (financial
+    or academic year: say which), '2014-16'. A bad label raises PeriodError (a ValueError)
+    quoting the text and saying what to write instead.
 
     Without year_type, '2010/11' is an academic year (DfE's convention) and '202425' a
     financial year; council workbooks write '2010/11' for financial years, so their loader
@@ -224,6 +228,8 @@ def _build(kind: str, groups: tuple, text: str, year_type: PeriodType | None) ->
         return month(_full_year(groups[1]), number)
     if kind == "iso_date":
         return snapshot(_date(int(groups[0]), int(groups[1]), int(groups[2]), text))
+    if kind == "uk_date":
+        return snapshot(_date(int(groups[2]), int(groups[1]), int(groups[0]), text))
     raise AssertionError(kind)
 
 

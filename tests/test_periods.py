@@ -48,6 +48,8 @@ ACCEPTED = [
     ("2025-03-31", None, T.FINANCIAL_YEAR, D(2025, 3, 31), D(2025, 3, 31), "31 Mar 2025"),
     ("2024-12-31", None, T.QUARTER, D(2024, 12, 31), D(2024, 12, 31), "31 Dec 2024"),
     ("2025-03-31 00:00:00", None, T.FINANCIAL_YEAR, D(2025, 3, 31), D(2025, 3, 31), "31 Mar 2025"),
+    ("31/03/2025", None, T.FINANCIAL_YEAR, D(2025, 3, 31), D(2025, 3, 31), "31 Mar 2025"),  # day first
+    ("1/9/2024", None, T.MONTH, D(2024, 9, 1), D(2024, 9, 1), "1 Sep 2024"),
 ]
 
 
@@ -78,6 +80,7 @@ BAD = [
     ("Jum-10", "'jum' is not a month"),
     ("31 Feb 2025", "is not a real date"),
     ("2025-02-30", "is not a real date"),
+    ("03/31/2025", "is not a real date"),  # American order: month 31
     ("202427", "two years in a row"),
     ("2016-14", "the second year must come after the first"),
 ]

@@ -76,7 +76,10 @@ def mid_year_for(period_end: date) -> int:
 
 
 def rate(numerator: Figure, population: float | None, multiplier: int, decimals: int | None = None) -> Figure:
-    """numerator / population x multiplier; a suppressed count gives a suppressed rate."""
+    """numerator / population x multiplier, rounded when decimals is given.
+
+    A suppressed count gives a rate with the same symbol; a missing count, or a zero or
+    missing population, gives 'x' (not available): never zero, never a crash."""
     if not numerator.is_available:
         return Figure(None, numerator.status or NOT_AVAILABLE)
     if population is None or _is_nan(population) or population <= 0:

@@ -10,6 +10,7 @@ import pytest
 
 from scorecard.model import PeriodType as T
 from scorecard.periods import (
+    financial_year_containing,
     PeriodError, financial_quarter, latest_complete_quarter, parse_period, quarter_containing,
 )
 
@@ -157,3 +158,10 @@ def test_previous_and_a_year_earlier(text, previous, year_earlier):
     period = parse_period(text)
     assert period.previous() == parse_period(previous)
     assert period.same_period_a_year_earlier() == parse_period(year_earlier)
+
+
+@pytest.mark.parametrize(
+    "day, label", [(D(2025, 3, 31), "2024-25"), (D(2025, 4, 1), "2025-26"), (D(2025, 1, 15), "2024-25")]
+)
+def test_financial_year_containing(day, label):
+    assert financial_year_containing(day).label == label

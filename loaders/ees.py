@@ -86,6 +86,9 @@ LAYOUTS = (
 )
 
 
+KINDS = ("ees_population", *(layout.kind for layout in LAYOUTS))
+
+
 def detect(table: RawTable) -> str | None:
     columns = set(table.frame.columns)
     if not GEOGRAPHY_COLUMNS <= columns:

@@ -15,6 +15,9 @@ MODELS = {
 }
 
 
+KINDS = ("neighbours_2021", "neighbours_2025")
+
+
 def detect(table: RawTable) -> str | None:
     columns = list(table.frame.columns)
     if "SN1" in columns and "LA num" in columns:

@@ -1,18 +1,123 @@
-"""One file in, one load out: detect the layout, validate, then write in one transaction."""
+"""One file in, one load out: detect the layout, validate, then write in one transaction.
+
+Each layout is a `Reader` in `READERS`: a detect function that looks at the file and
+names its kind (or None), and a read function that turns it into a Batch, adding every
+problem it finds. A new layout is one line in `READERS`; earlier readers win.
+"""
 
 import getpass
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from loaders import ees, neighbours
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
-from loaders.tables import RawTable, read_csv
+from loaders.tables import RawTable, read_csv, read_sheet_with_header
 from scorecard.store import Batch, Change, Store
 
-SUPPORTED_SUFFIXES = {".csv"}
+SUPPORTED_SUFFIXES = {".csv", ".xlsx", ".parquet"}
+
+
+class Source:
+    """The file being loaded, read lazily and at most once, whichever readers look at it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.rows_read = 0  # a reader sets this to the data rows it read
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
+
+    @cached_property
+    def sheet_names(self) -> list[str]:
+        """The workbook's sheets ([] for a CSV or parquet file)."""
+        if self.suffix != ".xlsx":
+            return []
+        from python_calamine import CalamineWorkbook
+
+        return list(CalamineWorkbook.from_path(str(self.path)).sheet_names)
+
+    @cached_property
+    def table(self) -> RawTable | None:
+        """The file as one table of text with its first row as the header: a CSV, or the
+        first sheet of a workbook (tidy layouts saved as XLSX). None for other files."""
+        if self.suffix == ".csv":
+            return read_csv(self.path)
+        if self.suffix == ".xlsx" and self.sheet_names:
+            return read_sheet_with_header(self.path, self.sheet_names[0])
+        return None
+
+    @cached_property
+    def columns(self) -> set[str]:
+        """The header of `table` (or of a parquet file), for detection."""
+        if self.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return {name.strip() for name in pq.read_schema(self.path).names}
+        table = self.table
+        return set(table.frame.columns) if table is not None else set()
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One family of layouts: detect(source) -> kind or None; read(source, kind, context, problems) -> Batch."""
+
+    kinds: tuple[str, ...]  # the kinds it reads, for `--as KIND`
+    detect: Callable[[Source], str | None]
+    read: Callable[[Source, str, LoadContext, list[Problem]], Batch]
+
+
+def _read_ees(source: Source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
+    table = source.table
+    source.rows_read = len(table.frame)
+    if kind == "ees_population":
+        return Batch({"population": ees.read_population(table, context, problems)})
+    frame = ees.read_measures(table, kind, context, problems)
+    _check_duplicates(table, frame, problems)
+    return Batch({"observation": frame})
+
+
+def _read_neighbours(source: Source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
+    source.rows_read = len(source.table.frame)
+    return Batch({"comparator": neighbours.read_neighbours(source.table, kind, context, problems)})
+
+
+def _tidy_detect(detect: Callable[[RawTable], str | None]) -> Callable[[Source], str | None]:
+    """A detect function for a layout with its header in the first row."""
+    return lambda source: detect(source.table) if source.table is not None and len(source.table.frame.columns) else None
+
+
+# Earlier readers win when more than one recognises a file.
+READERS: list[Reader] = [
+    Reader(ees.KINDS, _tidy_detect(ees.detect), _read_ees),
+    Reader(neighbours.KINDS, _tidy_detect(neighbours.detect), _read_neighbours),
+]
+
+
+def known_kinds() -> list[str]:
+    return [kind for reader in READERS for kind in reader.kinds]
+
+
+def _check_duplicates(table: RawTable, frame, problems: list[Problem]) -> None:
+    duplicated = frame.duplicated(["indicator_id", "area_code", "period", "breakdown"], keep="first")
+    for row in frame[duplicated].head(5).itertuples():
+        problems.append(
+            Problem(
+                table.file_name,
+                "",
+                f"{row.indicator_id} for {row.area_code} in {row.period} appears more than once",
+                "Remove the duplicate rows",
+            )
+        )
 
 
 @dataclass
@@ -40,48 +145,52 @@ def sha256_of(path: Path) -> str:
 
 def read_file(path: Path, context: LoadContext, kind: str | None = None) -> tuple[str, Batch, list[Problem], int]:
     """Read and validate a file; nothing touches the database here."""
+    path = Path(path)
     problems: list[Problem] = []
     if not path.exists():
         raise LoadRefused([Problem(path.name, "", "the file does not exist", "Check the path")])
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise LoadRefused(
-            [Problem(path.name, "", f"'{path.suffix}' files are not supported", "Save the file as CSV")]
-        )
-    table = read_csv(path)
-    kind = kind or ees.detect(table) or neighbours.detect(table)
-    if kind is None:
-        raise LoadRefused(
             [
                 Problem(
-                    path.name,
-                    "",
-                    "Scorecard does not recognise this file's layout",
-                    "Use a DfE Explore Education Statistics CSV, an ONS population file or a "
-                    "statistical neighbour list",
+                    path.name, "", f"'{path.suffix}' files are not supported",
+                    "Save the file as an Excel workbook (.xlsx) or CSV",
                 )
             ]
         )
-    batch = _batch_for(table, kind, context, problems)
-    return kind, batch, problems, len(table.frame)
+    source = Source(path)
+    reader, kind = _choose(source, kind)
+    batch = reader.read(source, kind, context, problems)
+    return kind, batch, problems, source.rows_read or batch.rows
 
 
-def _batch_for(table: RawTable, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
-    if kind == "ees_population":
-        return Batch({"population": ees.read_population(table, context, problems)})
-    if kind.startswith("neighbours_"):
-        return Batch({"comparator": neighbours.read_neighbours(table, kind, context, problems)})
-    frame = ees.read_measures(table, kind, context, problems)
-    duplicated = frame.duplicated(["indicator_id", "area_code", "period", "breakdown"], keep="first")
-    for row in frame[duplicated].head(5).itertuples():
-        problems.append(
-            Problem(
-                table.file_name,
-                "",
-                f"{row.indicator_id} for {row.area_code} in {row.period} appears more than once",
-                "Remove the duplicate rows",
-            )
+def _choose(source: Source, kind: str | None) -> tuple[Reader, str]:
+    if kind:
+        for reader in READERS:
+            if kind in reader.kinds:
+                return reader, kind
+        raise LoadRefused(
+            [
+                Problem(
+                    source.name, "", f"'{kind}' is not a layout Scorecard reads",
+                    "Use one of: " + ", ".join(known_kinds()),
+                )
+            ]
         )
-    return Batch({"observation": frame})
+    for reader in READERS:
+        if found := reader.detect(source):
+            return reader, found
+    raise LoadRefused(
+        [
+            Problem(
+                source.name,
+                "",
+                "Scorecard does not recognise this file's layout",
+                "Use the Scorecard template, a DfE Explore Education Statistics or LAIT file, "
+                "an ONS population file or a statistical neighbour list; or name the layout with --as",
+            )
+        ]
+    )
 
 
 def load_file(

@@ -6,7 +6,6 @@ observation's value; the metrics layer computes its own from counts and populati
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,8 +15,8 @@ from loaders.problems import Problem, Severity
 from loaders.tables import RawTable
 from loaders.tidy import observations
 from loaders.values import parse_values
+from loaders.yearly import year_ending
 from scorecard import periods
-from scorecard.model import MeasureType
 
 GEOGRAPHY_COLUMNS = {"time_period", "time_identifier", "geographic_level"}
 LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
@@ -64,8 +63,9 @@ LAYOUTS = (
         ("CPP_At31",),
         (
             Measure("cpp_rate", numerator=("CPP_At31",)),
+            # Open plans at 31 March lasting 2 years or more (not plans ended in the year).
             Measure(
-                "cpp_two_years_or_more",
+                "cpp_two_years_or_more_at_31_march",
                 numerator=("2_years_or_more",),
                 denominator=("CPP_At31",),
                 value=("2_years_or_more_percent",),
@@ -141,12 +141,12 @@ def area_codes(table: RawTable, context: LoadContext, problems: list[Problem]) -
     return codes
 
 
-def reporting_periods(table: RawTable, measure_type: MeasureType, problems: list[Problem]):
+def reporting_periods(table: RawTable, indicator, problems: list[Problem]):
     """Period label, type, start and end for each row's time_period."""
     frame = table.frame
     labels = {}
     for text, identifier in frame[["time_period", "time_identifier"]].drop_duplicates().itertuples(index=False):
-        labels[(text, identifier)] = _period(text, identifier, measure_type)
+        labels[(text, identifier)] = _period(text, identifier, indicator)
     result = [labels[key] for key in zip(frame["time_period"], frame["time_identifier"], strict=True)]
     for index, period in enumerate(result):
         if period is None:
@@ -163,14 +163,14 @@ def reporting_periods(table: RawTable, measure_type: MeasureType, problems: list
     return result
 
 
-def _period(text: str, identifier: str, measure_type: MeasureType) -> periods.Period | None:
+def _period(text: str, identifier: str, indicator) -> periods.Period | None:
     text = text.strip()
-    if identifier == "Reporting year" and len(text) == 4 and text.isdigit():
-        year = int(text)
-        if measure_type == MeasureType.SNAPSHOT:
-            return periods.snapshot(date(year, 3, 31))
-        return periods.financial_year(year - 1)
-    if identifier == "Calendar year" and len(text) == 4 and text.isdigit():
+    if identifier in ("Reporting year", "Calendar year") and len(text) == 4 and text.isdigit():
+        # A reporting year ends on 31 March; NCCIS's calendar year 2023 is its Dec-Feb average,
+        # which LAIT labels 2023 too: both become the indicator's year ending then.
+        found = year_ending(int(text), indicator.period_type, indicator.measure_type)
+        if found is not None or identifier == "Reporting year":
+            return found
         return periods.calendar_year(int(text))
     if identifier == "Academic year" and len(text) == 6 and text.isdigit():
         return periods.academic_year(int(text[:4]))
@@ -204,7 +204,7 @@ def read_measures(table: RawTable, kind: str, context: LoadContext, problems: li
         if not any(chosen.values()):
             continue
         rows = frame[keep]
-        row_periods = [p for p, k in zip(reporting_periods(table, indicator.measure_type, problems), keep, strict=True) if k]
+        row_periods = [p for p, k in zip(reporting_periods(table, indicator, problems), keep, strict=True) if k]
         parsed = {part: _parse(table, rows, column, problems) for part, column in chosen.items() if column}
         status = _combined_status(parsed, chosen)
         frames.append(

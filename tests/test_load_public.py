@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from loaders.context import LoadContext
 from loaders.pipeline import load_file
@@ -161,3 +160,49 @@ def test_both_neighbour_models(loaded):
     assert model_2025.iloc[2]["member_code"] == "E06000004"  # 808 Stockton-on-Tees
     walsall = store.table(schema.comparator, area_code=WALSALL, model="sn_2021")
     assert DUDLEY in set(walsall["member_code"])
+
+
+# The same layouts saved as Excel workbooks: numbers become number cells, symbols stay text.
+
+
+@pytest.fixture(scope="module")
+def loaded_xlsx(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xlsx")
+    store, context = new_store(tmp_path_factory, "xlsx_db")
+    reports = {}
+    for path in (CLA, POPULATION, CIN, SN_2025):
+        workbook = folder / f"{path.stem}.xlsx"
+        pd.read_csv(path, encoding="utf-8-sig").to_excel(workbook, sheet_name="Data", index=False)
+        reports[path.name] = load_file(store, workbook, context, user="test")
+    yield store, context, reports
+    store.close()
+
+
+def test_xlsx_forms_load_as_the_same_kinds(loaded_xlsx):
+    reports = loaded_xlsx[2]
+    assert {name: (report.status, report.kind) for name, report in reports.items()} == {
+        CLA.name: ("loaded", "ees_cla"), POPULATION.name: ("loaded", "ees_population"),
+        CIN.name: ("loaded", "ees_cin"), SN_2025.name: ("loaded", "neighbours_2025"),
+    }
+
+
+def test_xlsx_gives_the_published_figures(loaded_xlsx):
+    store, context, _ = loaded_xlsx
+    row = figure(store, context, "cla_rate", DUDLEY, "31 Mar 2025")
+    assert (row["numerator"], row["population_used"], row["figure_value"]) == (575, 71124, 81)
+    assert figure(store, context, "cla_rate", ENGLAND, "31 Mar 2025")["figure_value"] == 67
+    cin = observation(store, "cin_rate", DUDLEY, "31 Mar 2024")
+    assert (cin["numerator"], cin["value"]) == (2215, 317.5)
+    city = observation(store, "cla_rate", "E09000001", "31 Mar 2025")
+    assert city["status"] == "c" and pd.isna(city["numerator"])
+    assert len(store.table(schema.comparator, area_code=DUDLEY, model="sn_2025")) == 10
+
+
+def test_xlsx_and_csv_loads_agree_row_for_row(loaded, loaded_xlsx):
+    columns = ["indicator_id", "area_code", "period", "numerator", "denominator", "value", "status"]
+    from_csv = loaded[0].table(schema.observation, indicator_id=["cla_rate", "cin_rate"])[columns]
+    from_xlsx = loaded_xlsx[0].table(schema.observation, indicator_id=["cla_rate", "cin_rate"])[columns]
+    key = ["indicator_id", "area_code", "period"]
+    pd.testing.assert_frame_equal(
+        from_csv.sort_values(key).reset_index(drop=True), from_xlsx.sort_values(key).reset_index(drop=True)
+    )

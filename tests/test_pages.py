@@ -1,194 +1,216 @@
-"""Every page in real headless Chromium, with the demo data: rendering, URL state, projector
-keys, commentary, uploads, revert, accessibility (axe-core) and a clean console."""
+"""The pages and the functions behind them, without a browser: the app builds, every page lays
+out from the demo data, and scorecard.views gives the counts, movers, exceptions, detail and
+commentary the pages show. The browser tests are in browser_pages.py."""
 
-import re
-from urllib.parse import parse_qs, urlparse
+import os
+from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
 
-from scorecard.cli import main
-from tests.browser import ARTEFACTS, launch, served_app, wait_until_ready
+from scorecard.areas import load_areas
+from scorecard.catalogue import load_catalogue
+from scorecard.demo import write_demo
+from scorecard.periods import latest_complete_quarter, parse_period
+from scorecard.reference import sync_reference
+from scorecard.store import Store
+from scorecard.views import NotAllowed, Views
 
-pytestmark = pytest.mark.browser
-
-PAGES = {
-    "overview": "/",
-    "scorecard": "/scorecard",
-    "exceptions": "/exceptions",
-    "indicator": "/indicator?indicator=cla_rate",
-    "upload": "/upload",
-    "loads": "/loads",
-    "indicators": "/indicators",
-}
-QUARTER = "2025-26 Q4"
+QUARTER = latest_complete_quarter(date.today())
+PAGE_PATHS = {"/", "/scorecard", "/exceptions", "/indicator", "/upload", "/loads", "/indicators"}
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pages")
-    assert main(["demo", "--db", str(folder / "demo.duckdb")]) == 0
-    with served_app(folder / "demo.duckdb", folder) as base:
-        yield base
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pages") / "demo.duckdb"
+    store = Store.open(path, create=True)
+    catalogue, areas = load_catalogue(), load_areas()
+    sync_reference(store, catalogue, areas)
+    write_demo(store, catalogue, areas)
+    store.close()
+    return path
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+def views(db):
+    store = Store.open(db)
+    yield Views(store, load_catalogue(), load_areas())
+    store.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-GB")
-    opened = context.new_page()
-    opened.console_errors = []
-    opened.on("console", lambda message: message.type == "error" and opened.console_errors.append(message.text))
-    opened.on("pageerror", lambda error: opened.console_errors.append(str(error)))
-    yield opened
-    context.close()
+@pytest.fixture(scope="module")
+def app(db):
+    """The real app on the demo database (SCORECARD_DB, as in production)."""
+    os.environ["SCORECARD_DB"] = str(db)
+    from layouts import _service
+
+    _service.views.cache_clear()
+    import app as app_module
+
+    yield app_module
+    _service.views().store.close()
+    _service.views.cache_clear()
+    del os.environ["SCORECARD_DB"]
 
 
-def visit(page, url):
-    page.goto(url)
-    wait_until_ready(page)
+def texts(component) -> str:
+    """Every string in a Dash component tree, joined: what a reader would see."""
+    found = []
+
+    def walk(node):
+        if node is None:
+            return
+        if isinstance(node, (str, int, float)):
+            found.append(str(node))
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "children"):
+            walk(node.children)
+
+    walk(component)
+    return " ".join(found)
 
 
-@pytest.mark.parametrize("view", ["standard", "projector"])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_renders_accessibly_without_console_errors(app_url, page, name, view):
-    path = PAGES[name]
-    if view == "projector":
-        path += ("&" if "?" in path else "?") + "view=projector"
-    visit(page, app_url + path)
-    assert page.locator("html").get_attribute("lang") == "en-GB"
-    assert "Traceback" not in page.content()
-    expect(page.locator(".banner-demo")).to_contain_text("Demonstration data")
-    ARTEFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / f"page-{name}-{view}.png"), full_page=True)
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-    assert page.console_errors == []
+def test_app_exposes_server_and_registers_every_page(app):
+    import dash
+
+    assert app.server is app.app.server
+    assert {page["path"] for page in dash.page_registry.values()} >= PAGE_PATHS
+    assert '<html lang="en-GB">' in app.app.index_string
 
 
-def test_scorecard_shows_rag_as_word_and_shape(app_url, page):
-    visit(page, app_url + f"/scorecard?period={QUARTER}")
-    table = page.locator("table.scorecard")
-    expect(table).to_contain_text("Children looked after rate")
+@pytest.mark.parametrize("module", ["overview", "scorecard", "exceptions", "indicators", "loads", "upload"])
+def test_every_page_lays_out_with_the_demo_banner(app, module):
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["module"] == f"layouts.{module}")
+    shown = texts(page["layout"](period=QUARTER.label))
+    assert "Demonstration data" in shown
+    assert "Traceback" not in shown
+
+
+def test_scorecard_page_shows_rag_as_word_and_shape(app):
+    from layouts import scorecard
+
+    shown = texts(scorecard.layout(period=QUARTER.label))
     for word, shape in [("Red", "■"), ("Amber", "▲"), ("Green", "●"), ("No judgement", "○")]:
-        badge = page.locator(f".rag:has-text('{word}')").first
-        expect(badge).to_contain_text(shape)
-    # Grouped by outcome area, in the framework's order.
-    groups = page.locator("th.group").all_inner_texts()
-    assert groups[:2] == ["Be healthy", "Stay safe"]
+        assert f"{shape} {word}" in shown.replace("  ", " ")
 
 
-def test_pickers_put_state_in_the_url_and_back_works(app_url, page):
-    visit(page, app_url + f"/scorecard?period={QUARTER}")
-    page.select_option("#pick-area", "E08000027-BRH")
-    page.get_by_role("button", name="Show").click()
-    page.wait_for_url(re.compile(r"area=E08000027-BRH"))
-    wait_until_ready(page)
-    expect(page.locator(".lede").first).to_contain_text("Brierley Hill")
-    query = parse_qs(urlparse(page.url).query)
-    assert query["period"] == [QUARTER]
-    page.go_back()
-    page.wait_for_url(lambda url: "E08000027-BRH" not in url)
-    wait_until_ready(page)
-    expect(page.locator(".lede").first).to_contain_text("Dudley,")
-    # A copied link opens the same view.
-    visit(page, app_url + f"/scorecard?area=E08000027-BRH&period={QUARTER}&outcome=stay_safe")
-    expect(page.locator("th.group")).to_have_text(["Stay safe"])
+def test_page_for_a_quarter_with_no_figures_says_so(app):
+    from layouts import exceptions, overview
+
+    assert "There are no figures for Dudley, 2005-06 Q1" in texts(overview.layout(period="2005-06 Q1"))
+    assert "There are no exceptions this quarter" in texts(exceptions.layout(period="2005-06 Q1"))
 
 
-def test_filter_shows_only_red(app_url, page):
-    visit(page, app_url + f"/scorecard?period={QUARTER}")
-    page.select_option("#pick-rag", "red")
-    page.get_by_role("button", name="Show").click()
-    page.wait_for_url(re.compile(r"rag=red"))
-    wait_until_ready(page)
-    expect(page.locator("tr.row-amber")).to_have_count(0)
-    assert page.locator("tr.row-red").count() > 0
+def test_unknown_area_in_the_url_is_refused_plainly(app):
+    from layouts import scorecard
+
+    shown = texts(scorecard.layout(area="'; drop table load; --"))
+    assert "is not an area Scorecard knows" in shown
 
 
-def test_projector_keys_step_through_outcome_areas_and_exceptions(app_url, page):
-    visit(page, app_url + f"/scorecard?period={QUARTER}&view=projector")
-    expect(page.locator("h1")).to_have_text("Be healthy")
-    assert page.locator(".site-header").count() == 0
-    page.keyboard.press("ArrowRight")
-    expect(page.locator("h1")).to_have_text("Stay safe")
-    page.keyboard.press("ArrowLeft")
-    expect(page.locator("h1")).to_have_text("Be healthy")
-    page.keyboard.press("ArrowLeft")  # wraps round to the exceptions
-    expect(page.locator("h1").first).to_have_text("Exceptions")
-    page.keyboard.press("Escape")
-    page.wait_for_url(lambda url: "projector" not in url)
-    expect(page.locator(".site-header")).to_have_count(1)
+def test_indicator_page_shows_counts_symbols_and_loads(app):
+    from layouts import indicator
+
+    shown = texts(indicator.layout(indicator="cla_rate", period=QUARTER.label))
+    assert "Children looked after at 31 March per 10,000 children aged under 18" in shown
+    assert "71,124" in shown  # Dudley's children at mid-2024, the denominator for 31 March 2025
+    assert "Population base" in shown and "Load" in shown
+    assert "Localities" in shown  # Dudley's townships
 
 
-def test_commentary_saved_and_shown_with_author(app_url, page):
-    visit(page, app_url + f"/exceptions?period={QUARTER}")
-    first = page.locator("section.exception").first
-    title = first.locator("h2").inner_text()
-    first.locator("textarea").fill("Checked at clinic: recovery plan agreed.")
-    first.get_by_role("button", name="Save commentary").click()
-    expect(first.locator(".note-status")).to_contain_text("Saved by")
-    visit(page, app_url + f"/exceptions?period={QUARTER}")
-    again = page.locator("section.exception", has_text=title).first
-    expect(again.locator("blockquote")).to_contain_text("recovery plan agreed")
+def test_overview_counts_add_up_to_the_scorecard(views):
+    card = views.scorecard(views.home, QUARTER)
+    tiles = views.overview(card)
+    assert [tile.id for tile in tiles] == [o for o, _ in views.outcome_choices("ecm")]
+    assert sum(sum(tile.counts.values()) for tile in tiles) == len(card.rows)
+    assert sum(tile.counts["red"] for tile in tiles) == sum(row.rag == "red" for row in card.rows)
 
 
-def test_upload_good_file_then_revert(app_url, page, tmp_path):
-    good = tmp_path / "cla_dudley.csv"
-    good.write_text(
+def test_movers_are_the_biggest_judged_changes_first(views):
+    card = views.scorecard(views.home, QUARTER)
+    movers = views.movers(card, how_many=5)
+    assert len(movers) == 5
+    judged = [m for m in movers if m.row.direction in ("improving", "worsening")]
+    assert movers[: len(judged)] == judged
+    sizes = [abs(m.change) for m in judged]
+    assert sizes == sorted(sizes, reverse=True)
+    for mover in movers:
+        assert mover.change == pytest.approx(
+            (mover.row.value - mover.row.previous_value) / abs(mover.row.previous_value))
+
+
+def test_exceptions_are_reds_and_worsening_ambers_only(views):
+    card = views.scorecard(views.home, QUARTER)
+    found = views.exceptions(card)
+    assert found, "the demo data has exceptions"
+    assert all(r.rag == "red" or (r.rag == "amber" and r.direction == "worsening") for r in found)
+    expected = [r for r in card.rows if r.rag == "red" or (r.rag == "amber" and r.direction == "worsening")]
+    assert [r.indicator_id for r in found] == [r.indicator_id for r in expected]
+
+
+def test_commentary_edit_shows_at_once_and_keeps_earlier_versions(views):
+    before = views.scorecard(views.home, QUARTER)
+    views.add_commentary("cla_rate", views.home, QUARTER.label, "First note.", "analyst one")
+    views.add_commentary("cla_rate", views.home, QUARTER.label, "Second note.", "analyst two")
+    after = views.scorecard(views.home, QUARTER)
+    assert after is not before  # the cache key moved on
+    row = next(r for r in after.rows if r.indicator_id == "cla_rate")
+    assert (row.commentary, row.commentary_author) == ("Second note.", "analyst two")
+    detail = views.indicator_detail(views.checked_indicator("cla_rate"), views.home, QUARTER)
+    texts_kept = [note["text"] for note in detail.commentary_history]
+    assert texts_kept[:2] == ["Second note.", "First note."]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 4001])
+def test_empty_or_overlong_commentary_is_refused(views, text):
+    with pytest.raises(NotAllowed):
+        views.add_commentary("cla_rate", views.home, QUARTER.label, text, "analyst")
+
+
+def test_scorecard_is_cached_until_the_data_changes(views, tmp_path):
+    first = views.scorecard(views.home, QUARTER)
+    assert views.scorecard(views.home, QUARTER) is first
+    upload = tmp_path / "cla_dudley.csv"
+    upload.write_text(
         "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
         "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
-        "2019,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
+        "2016,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
         "Children looked after on 31 March each year,70000,600,86\n"
     )
-    visit(page, app_url + "/upload")
-    page.set_input_files("#upload-file input[type=file]", str(good))
-    expect(page.locator("#upload-report")).to_contain_text("ready to load")
-    expect(page.locator("#upload-report")).to_contain_text("1 new figure")
-    page.get_by_role("button", name="Confirm and load").click()
-    expect(page.locator("#upload-result")).to_contain_text("Loaded cla_dudley.csv as load")
-    visit(page, app_url + "/loads")
-    expect(page.locator("table")).to_contain_text("cla_dudley.csv")
-    button = page.get_by_role("button", name=re.compile(r"Revert load \d+")).first
-    button.click()
-    expect(page.locator("#revert-status")).to_contain_text("reverted")
+    report = views.upload(upload, views.home, dry_run=False, user="analyst", file_name=upload.name)
+    assert report.status == "loaded", report.problems
+    assert views.scorecard(views.home, QUARTER) is not first
+    views.revert(report.load_id)
 
 
-def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
-    bad = tmp_path / "cla_bad.csv"
-    bad.write_text(
-        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
-        "2019,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
-        "Children looked after on 31 March each year,70000,twelve,86\n"
-    )
-    visit(page, app_url + "/upload")
-    page.set_input_files("#upload-file input[type=file]", str(bad))
-    report = page.locator("#upload-report")
-    expect(report).to_contain_text("cannot be loaded")
-    expect(report).to_contain_text("line 2, column children_count")
-    expect(page.get_by_role("button", name="Confirm and load")).to_be_disabled()
-    macro = tmp_path / "scorecard.xlsm"
-    macro.write_bytes(b"PK\x03\x04 not really")
-    page.set_input_files("#upload-file input[type=file]", str(macro))
-    expect(report).to_contain_text("reads .xlsx, .csv and .parquet")
+def test_indicator_detail_series_has_target_band_and_comparators(views):
+    detail = views.indicator_detail(views.checked_indicator("breastfeeding_6_8_weeks"), views.home, QUARTER)
+    assert detail.points
+    assert [p.period_end for p in detail.points] == sorted(p.period_end for p in detail.points)
+    targeted = [p for p in detail.points if p.target is not None]
+    assert targeted
+    for point in targeted:
+        assert point.tolerance_low <= point.target <= point.tolerance_high
+    assert any(p.england is not None for p in detail.points)
+    assert all(p.load_id is not None for p in detail.points if p.value is not None)
 
 
-def test_unknown_area_in_the_url_says_so_plainly(app_url, page):
-    visit(page, app_url + "/scorecard?area=Narnia")
-    expect(page.locator("#main .error-summary")).to_contain_text("not an area Scorecard knows")
+def test_catalogue_search_by_words_and_ni_code(views):
+    assert [i.id for i in views.search_indicators("NI 62")] == ["placement_stability_three_moves"]
+    assert views.search_indicators("no such words anywhere") == []
+    assert len(views.search_indicators("")) == len(views.catalogue.indicators)
 
 
-def test_catalogue_search(app_url, page):
-    visit(page, app_url + "/indicators")
-    page.locator("#catalogue-search").fill("NI 62")
-    page.keyboard.press("Enter")
-    expect(page.locator("#catalogue dt")).to_have_count(1)
+@pytest.mark.parametrize("bad", ["Q5 2025", "2025", "31 March 2025"])
+def test_only_financial_quarters_are_accepted_from_the_url(views, bad):
+    with pytest.raises(NotAllowed):
+        views.checked_quarter(bad)
+
+
+def test_quarter_choices_start_at_the_latest_complete_quarter(views):
+    choices = views.quarter_choices(date(2026, 2, 1))
+    assert choices[0] == "2025-26 Q3"
+    assert parse_period(choices[1]).end < parse_period(choices[0]).end

@@ -1,0 +1,194 @@
+"""Every page in real headless Chromium, with the demo data: rendering, URL state, projector
+keys, commentary, uploads, revert, accessibility (axe-core) and a clean console."""
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from scorecard.cli import main
+from tests.browser import ARTEFACTS, launch, served_app, wait_until_ready
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "overview": "/",
+    "scorecard": "/scorecard",
+    "exceptions": "/exceptions",
+    "indicator": "/indicator?indicator=cla_rate",
+    "upload": "/upload",
+    "loads": "/loads",
+    "indicators": "/indicators",
+}
+QUARTER = "2025-26 Q4"
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pages")
+    assert main(["demo", "--db", str(folder / "demo.duckdb")]) == 0
+    with served_app(folder / "demo.duckdb", folder) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-GB")
+    opened = context.new_page()
+    opened.console_errors = []
+    opened.on("console", lambda message: message.type == "error" and opened.console_errors.append(message.text))
+    opened.on("pageerror", lambda error: opened.console_errors.append(str(error)))
+    yield opened
+    context.close()
+
+
+def visit(page, url):
+    page.goto(url)
+    wait_until_ready(page)
+
+
+@pytest.mark.parametrize("view", ["standard", "projector"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_accessibly_without_console_errors(app_url, page, name, view):
+    path = PAGES[name]
+    if view == "projector":
+        path += ("&" if "?" in path else "?") + "view=projector"
+    visit(page, app_url + path)
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    assert "Traceback" not in page.content()
+    expect(page.locator(".banner-demo")).to_contain_text("Demonstration data")
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"page-{name}-{view}.png"), full_page=True)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.console_errors == []
+
+
+def test_scorecard_shows_rag_as_word_and_shape(app_url, page):
+    visit(page, app_url + f"/scorecard?period={QUARTER}")
+    table = page.locator("table.scorecard")
+    expect(table).to_contain_text("Children looked after rate")
+    for word, shape in [("Red", "■"), ("Amber", "▲"), ("Green", "●"), ("No judgement", "○")]:
+        badge = page.locator(f".rag:has-text('{word}')").first
+        expect(badge).to_contain_text(shape)
+    # Grouped by outcome area, in the framework's order.
+    groups = page.locator("th.group").all_inner_texts()
+    assert groups[:2] == ["Be healthy", "Stay safe"]
+
+
+def test_pickers_put_state_in_the_url_and_back_works(app_url, page):
+    visit(page, app_url + f"/scorecard?period={QUARTER}")
+    page.select_option("#pick-area", "E08000027-BRH")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"area=E08000027-BRH"))
+    wait_until_ready(page)
+    expect(page.locator(".lede").first).to_contain_text("Brierley Hill")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["period"] == [QUARTER]
+    page.go_back()
+    page.wait_for_url(lambda url: "E08000027-BRH" not in url)
+    wait_until_ready(page)
+    expect(page.locator(".lede").first).to_contain_text("Dudley,")
+    # A copied link opens the same view.
+    visit(page, app_url + f"/scorecard?area=E08000027-BRH&period={QUARTER}&outcome=stay_safe")
+    expect(page.locator("th.group")).to_have_text(["Stay safe"])
+
+
+def test_filter_shows_only_red(app_url, page):
+    visit(page, app_url + f"/scorecard?period={QUARTER}")
+    page.select_option("#pick-rag", "red")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"rag=red"))
+    wait_until_ready(page)
+    expect(page.locator("tr.row-amber")).to_have_count(0)
+    assert page.locator("tr.row-red").count() > 0
+
+
+def test_projector_keys_step_through_outcome_areas_and_exceptions(app_url, page):
+    visit(page, app_url + f"/scorecard?period={QUARTER}&view=projector")
+    expect(page.locator("h1")).to_have_text("Be healthy")
+    assert page.locator(".site-header").count() == 0
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("h1")).to_have_text("Stay safe")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("h1")).to_have_text("Be healthy")
+    page.keyboard.press("ArrowLeft")  # wraps round to the exceptions
+    expect(page.locator("h1").first).to_have_text("Exceptions")
+    page.keyboard.press("Escape")
+    page.wait_for_url(lambda url: "projector" not in url)
+    expect(page.locator(".site-header")).to_have_count(1)
+
+
+def test_commentary_saved_and_shown_with_author(app_url, page):
+    visit(page, app_url + f"/exceptions?period={QUARTER}")
+    first = page.locator("section.exception").first
+    title = first.locator("h2").inner_text()
+    first.locator("textarea").fill("Checked at clinic: recovery plan agreed.")
+    first.get_by_role("button", name="Save commentary").click()
+    expect(first.locator(".note-status")).to_contain_text("Saved by")
+    visit(page, app_url + f"/exceptions?period={QUARTER}")
+    again = page.locator("section.exception", has_text=title).first
+    expect(again.locator("blockquote")).to_contain_text("recovery plan agreed")
+
+
+def test_upload_good_file_then_revert(app_url, page, tmp_path):
+    good = tmp_path / "cla_dudley.csv"
+    good.write_text(
+        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
+        "2019,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
+        "Children looked after on 31 March each year,70000,600,86\n"
+    )
+    visit(page, app_url + "/upload")
+    page.set_input_files("#upload-file input[type=file]", str(good))
+    expect(page.locator("#upload-report")).to_contain_text("ready to load")
+    expect(page.locator("#upload-report")).to_contain_text("1 new figure")
+    page.get_by_role("button", name="Confirm and load").click()
+    expect(page.locator("#upload-result")).to_contain_text("Loaded cla_dudley.csv as load")
+    visit(page, app_url + "/loads")
+    expect(page.locator("table")).to_contain_text("cla_dudley.csv")
+    button = page.get_by_role("button", name=re.compile(r"Revert load \d+")).first
+    button.click()
+    expect(page.locator("#revert-status")).to_contain_text("reverted")
+
+
+def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
+    bad = tmp_path / "cla_bad.csv"
+    bad.write_text(
+        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
+        "2019,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
+        "Children looked after on 31 March each year,70000,twelve,86\n"
+    )
+    visit(page, app_url + "/upload")
+    page.set_input_files("#upload-file input[type=file]", str(bad))
+    report = page.locator("#upload-report")
+    expect(report).to_contain_text("cannot be loaded")
+    expect(report).to_contain_text("line 2, column children_count")
+    expect(page.get_by_role("button", name="Confirm and load")).to_be_disabled()
+    macro = tmp_path / "scorecard.xlsm"
+    macro.write_bytes(b"PK\x03\x04 not really")
+    page.set_input_files("#upload-file input[type=file]", str(macro))
+    expect(report).to_contain_text("reads .xlsx, .csv and .parquet")
+
+
+def test_unknown_area_in_the_url_says_so_plainly(app_url, page):
+    visit(page, app_url + "/scorecard?area=Narnia")
+    expect(page.locator("#main .error-summary")).to_contain_text("not an area Scorecard knows")
+
+
+def test_catalogue_search(app_url, page):
+    visit(page, app_url + "/indicators")
+    page.locator("#catalogue-search").fill("NI 62")
+    page.keyboard.press("Enter")
+    expect(page.locator("#catalogue dt")).to_have_count(1)

@@ -1,0 +1,121 @@
+"""Time the web app as the board would meet it: headless Chromium from navigation to a filled
+outcome scorecard, and the server time of the scorecard callback (median and 95th percentile)
+next to a trivial callback (the catalogue search) timed in the same run.
+
+    .venv/bin/python bench/app.py [--requests 60] [--no-lait]
+
+Goals (issue 4): the scorecard callback p95 at most 100 ms; the page filled within 2 s.
+Server time is the round trip of the callback's own POST on localhost, replayed from what
+the browser sent, so it includes Dash's JSON work but no network.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from scorecard.cli import main as cli  # noqa: E402
+from scorecard.periods import latest_complete_quarter  # noqa: E402
+from tests.browser import launch, served_app, wait_until_ready  # noqa: E402
+
+LAIT = REPO.parent / "shared" / "data" / "public" / "lait_long.parquet"
+
+
+def build_database(db: Path, with_lait: bool) -> None:
+    assert cli(["demo", "--db", str(db)]) == 0, "the demo data could not be written"
+    if not with_lait:
+        print("LAIT national data: not loaded (--no-lait)")
+        return
+    from loaders.pipeline import known_kinds
+
+    if not any(kind.startswith("lait") for kind in known_kinds()):
+        print("LAIT national data: NOT loaded - loaders.pipeline has no reader for lait_long.parquet yet; "
+              "timed on the demo data alone")
+        return
+    started = time.perf_counter()
+    assert cli(["load", str(LAIT), "--db", str(db)]) == 0, "lait_long.parquet could not be loaded"
+    print(f"LAIT national data loaded in {time.perf_counter() - started:.1f} s")
+
+
+def percentiles(timings: list[float]) -> str:
+    p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1]
+    return f"median {statistics.median(timings):6.1f} ms, p95 {p95:6.1f} ms"
+
+
+def replay(base: str, request: dict, times: int) -> list[float]:
+    """POST the captured callback request again and again; milliseconds per round trip."""
+    timings = []
+    for _ in range(times):
+        sent = urllib.request.Request(base + "/_dash-update-component", data=request["body"].encode(),
+                                      headers={"Content-Type": "application/json"}, method="POST")
+        started = time.perf_counter()
+        with urllib.request.urlopen(sent, timeout=30) as answer:
+            answer.read()
+            assert answer.status == 200
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def captured(page, marker: str, action) -> dict:
+    """The body of the callback request whose payload mentions `marker`, sent during `action`."""
+    with page.expect_request(lambda r: r.url.endswith("/_dash-update-component") and marker in (r.post_data or "")) as info:
+        action()
+    return {"body": info.value.post_data}
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("--requests", type=int, default=60)
+    options.add_argument("--no-lait", action="store_true")
+    arguments = options.parse_args()
+    quarter = latest_complete_quarter(date.today()).label
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        build_database(folder / "bench.duckdb", not arguments.no_lait)
+        with served_app(folder / "bench.duckdb", folder) as base, sync_playwright() as playwright:
+            browser = launch(playwright)
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            url = f"{base}/scorecard?period={quarter}"
+
+            filled = []
+            for attempt in range(6):  # the first is cold: nothing cached in the server yet
+                page.goto("about:blank")
+                started = time.perf_counter()
+                if attempt == 0:
+                    scorecard_request = captured(page, "_pages_content", lambda: page.goto(url))
+                else:
+                    page.goto(url)
+                page.wait_for_selector("table.scorecard tbody tr td", timeout=30_000)
+                filled.append((time.perf_counter() - started) * 1000)
+            print(f"navigation to a filled outcome scorecard ({quarter}): first {filled[0]:.0f} ms (cold), "
+                  f"then median {statistics.median(filled[1:]):.0f} ms, worst {max(filled[1:]):.0f} ms "
+                  f"(goal: within 2,000 ms)")
+
+            page.goto(base + "/indicators")
+            wait_until_ready(page)
+            search_request = captured(page, "catalogue-search", lambda: (
+                page.locator("#catalogue-search").fill("NEET"), page.keyboard.press("Enter")))
+            browser.close()
+
+        with served_app(folder / "bench.duckdb", folder) as base:  # a fresh server: the first call is cold
+            cold = replay(base, scorecard_request, 1)[0]
+            scorecard_times = replay(base, scorecard_request, arguments.requests)
+            trivial_times = replay(base, search_request, arguments.requests)
+        assert json.loads(scorecard_request["body"])["outputs"]["id"] == "_pages_content"
+        print(f"scorecard callback, first request after start (nothing cached): {cold:.0f} ms")
+        print(f"scorecard callback, {arguments.requests} requests: {percentiles(scorecard_times)} (goal: p95 <= 100 ms)")
+        print(f"trivial callback (catalogue search), {arguments.requests} requests: {percentiles(trivial_times)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -13,10 +13,11 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from loaders import ees, neighbours
+from loaders import ees, lait, neighbours
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
 from loaders.tables import RawTable, read_csv, read_sheet_with_header
+from scorecard import schema
 from scorecard.store import Batch, Change, Store
 
 SUPPORTED_SUFFIXES = {".csv", ".xlsx", ".parquet"}
@@ -100,6 +101,7 @@ def _tidy_detect(detect: Callable[[RawTable], str | None]) -> Callable[[Source],
 READERS: list[Reader] = [
     Reader(ees.KINDS, _tidy_detect(ees.detect), _read_ees),
     Reader(neighbours.KINDS, _tidy_detect(neighbours.detect), _read_neighbours),
+    Reader(lait.KINDS, lait.detect, lait.read),
 ]
 
 
@@ -235,6 +237,9 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
         report.status = "dry run"
         report.change = store.preview(batch)
         return report
+    if indicators := getattr(batch, "indicators", None):
+        # Describing a measure changes no figure: safe to write ahead of the load itself.
+        store.replace_reference(schema.indicator, indicators)
     report.load_id, report.change = store.apply(
         batch,
         {

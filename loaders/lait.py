@@ -1,0 +1,362 @@
+"""DfE Local Authority Interactive Tool (LAIT) long data and its data dictionary.
+
+Every measure loads for every LA, region and England. A measure the catalogue names (its
+`lait_code`) loads as that indicator; any other becomes a benchmark indicator described
+by the dictionary, so it can be added to a scorecard later.
+
+The file's quirks: `Data item` is filled only on a block's first row; `Values` is text
+with float artefacts ('9.3699999999999992') and '-' for missing; regions and England
+have pseudo LA numbers (970, 980-990); predecessor LAs ('Bournemouth (Pre LG)') keep
+their own codes; year labels carry notes ('2016-17 (OT)', '2025 (prov)').
+
+All work is column-wise: the 641,070 rows are never looped over in Python; only the
+few hundred distinct measures, areas and year labels are.
+"""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from loaders.context import LoadContext
+from loaders.problems import Problem, Severity
+from loaders.tidy import FileBatch, observations
+from loaders.values import parse_values
+from loaders.yearly import year_ending
+from scorecard import periods
+from scorecard.model import MeasureType, PeriodType, Polarity, Unit
+
+KINDS = ("lait", "lait_dictionary")
+DATA_COLUMNS = ("Short Desc", "Years", "LA Number", "Values")
+DICTIONARY_COLUMNS = ("Measure_short", "Polarity", "Year_Type")
+DICTIONARY_NAME = "lait_data_dictionary.csv"
+SOURCE = "DfE Local Authority Interactive Tool (LAIT)"
+# A year label's note: outturn, revised, final, provisional. The figure is the same kind.
+YEAR_NOTE = re.compile(r"\s*\((?:ot|rev|final|prov)\)\s*$", re.IGNORECASE)
+POLARITY = {"high": Polarity.HIGHER_IS_BETTER, "low": Polarity.LOWER_IS_BETTER}
+# The dictionary's Year_Type: the kind of period, and whether the figure is on a date.
+YEAR_TYPES = {
+    "academic year": (PeriodType.ACADEMIC_YEAR, MeasureType.FLOW),
+    "financial year": (PeriodType.FINANCIAL_YEAR, MeasureType.FLOW),
+    "calendar year": (PeriodType.CALENDAR_YEAR, MeasureType.FLOW),
+    "annual": (PeriodType.FINANCIAL_YEAR, MeasureType.SNAPSHOT),  # at 31 March (CLA, CIN)
+    "annual (end of sept)": (PeriodType.MONTH, MeasureType.SNAPSHOT),
+    "annual - january": (PeriodType.MONTH, MeasureType.SNAPSHOT),  # the January school census
+}
+SNAPSHOT_DAY = {"annual (end of sept)": (9, 30), "annual - january": (1, 31)}
+
+
+def detect(source) -> str | None:
+    columns = source.columns
+    if set(DATA_COLUMNS) <= columns:
+        return "lait"
+    if set(DICTIONARY_COLUMNS) <= columns:
+        return "lait_dictionary"
+    return None
+
+
+def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> FileBatch:
+    if kind == "lait_dictionary":
+        dictionary = read_dictionary(source.path)
+        source.rows_read = len(dictionary)
+        return FileBatch(indicators=benchmark_rows(dictionary, context, set(dictionary["Measure_short"])))
+    data = read_data(source.path)
+    source.rows_read = len(data)
+    dictionary = _dictionary_beside(source.path, problems)
+    return FileBatch(
+        {"observation": lait_observations(data, dictionary, context, source.name, problems)},
+        indicators=benchmark_rows(dictionary, context, set(data["Short Desc"].unique()), data),
+    )
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def read_data(path: Path) -> pd.DataFrame:
+    """The long table with every column as text (None where a cell is empty)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame = pd.read_parquet(path)
+    elif suffix == ".xlsx":
+        import fastexcel
+
+        sheet = fastexcel.read_excel(str(path)).load_sheet(0, dtypes="string")
+        frame = sheet.to_arrow().to_pandas()
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame
+
+
+def read_dictionary(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [str(column).strip() for column in frame.columns]
+    # A few measures are listed twice (once per topic): the first description serves.
+    return frame.drop_duplicates("Measure_short").set_index("Measure_short", drop=False)
+
+
+def _dictionary_beside(path: Path, problems: list[Problem]) -> pd.DataFrame:
+    """LAIT publishes its dictionary as a separate file: look for it next to the data."""
+    candidates = [path.parent / DICTIONARY_NAME, *sorted(path.parent.glob("*dictionary*.csv"))]
+    found = next((candidate for candidate in candidates if candidate.is_file()), None)
+    if found is None:
+        problems.append(
+            Problem(
+                path.name,
+                "",
+                f"no LAIT data dictionary ({DICTIONARY_NAME}) next to the file, so measures "
+                "outside the catalogue are described only by their LAIT name, with no polarity",
+                f"Put {DICTIONARY_NAME} in the same folder and load again to describe them",
+                Severity.WARNING,
+            )
+        )
+        return pd.DataFrame(columns=[*DICTIONARY_COLUMNS, "Measure"]).set_index("Measure_short", drop=False)
+    return read_dictionary(found)
+
+
+# Measures ---------------------------------------------------------------------------------
+
+
+def benchmark_id(code: str) -> str:
+    return "lait_" + (re.sub(r"[^a-z0-9]+", "_", code.lower()).strip("_") or "measure")
+
+
+def measure_ids(codes, context: LoadContext) -> dict[str, str]:
+    """Each LAIT code's indicator id: the catalogue's where it has one, else a benchmark id."""
+    ids: dict[str, str] = {}
+    taken = set(context.catalogue.indicators)
+    for code in sorted(codes):
+        indicator = context.catalogue.by_lait_code(code)
+        if indicator is not None:
+            ids[code] = indicator.id
+            continue
+        candidate, number = benchmark_id(code), 2
+        while candidate in taken:  # 'LAC_Stable%' and 'LAC_Stable' must stay apart
+            candidate, number = f"{benchmark_id(code)}_{number}", number + 1
+        taken.add(candidate)
+        ids[code] = candidate
+    return ids
+
+
+def _kind_of_period(code: str, dictionary: pd.DataFrame, context: LoadContext) -> tuple[PeriodType, MeasureType, str]:
+    indicator = context.catalogue.by_lait_code(code)
+    if indicator is not None:
+        return indicator.period_type, indicator.measure_type, ""
+    year_type = str(dictionary["Year_Type"].get(code, "")).strip().lower() if code in dictionary.index else ""
+    period_type, measure_type = YEAR_TYPES.get(year_type, (PeriodType.FINANCIAL_YEAR, MeasureType.FLOW))
+    return period_type, measure_type, year_type
+
+
+def _unit(axis: str, measure: str) -> tuple[Unit, int]:
+    text = f"{axis} {measure}".lower()
+    if "%" in axis or "percent" in text or "proportion" in text:
+        return Unit.PERCENT, 100
+    if match := re.search(r"per\s*([\d,]+)", text):
+        return Unit.RATE, int(match.group(1).replace(",", ""))
+    if "£" in text or "spend" in text or "cost" in text:
+        return Unit.POUNDS, 1
+    if "score" in text:
+        return Unit.SCORE, 1
+    if "days" in text:
+        return Unit.DAYS, 1
+    if "weeks" in text:
+        return Unit.WEEKS, 1
+    return Unit.NUMBER, 1
+
+
+def benchmark_rows(dictionary: pd.DataFrame, context: LoadContext, codes: set[str], data=None) -> list[dict]:
+    """Indicator rows for the measures the catalogue does not name, from the dictionary."""
+    ids = measure_ids(codes, context)
+    titles = {}
+    if data is not None:  # the data's own title, for measures the dictionary lacks
+        firsts = data.dropna(subset=["Data item"])
+        firsts = firsts[firsts["Data item"].str.strip() != ""].drop_duplicates("Short Desc")
+        titles = dict(zip(firsts["Short Desc"], firsts["Data item"].str.strip(), strict=True))
+    rows = []
+    for code in sorted(codes):
+        if context.catalogue.by_lait_code(code) is not None:
+            continue
+        entry = dictionary.loc[code] if code in dictionary.index else {}
+        get = lambda name: str(entry.get(name, "") or "").strip()  # noqa: E731
+        title = get("Measure") or titles.get(code) or code
+        unit, multiplier = _unit(get("y_axis_name"), title)
+        period_type, measure_type, _ = _kind_of_period(code, dictionary, context)
+        decimals = int(get("dps")) if get("dps").isdigit() else (0 if unit == Unit.NUMBER else 1)
+        rows.append(
+            {
+                "id": ids[code],
+                "title": title,
+                "short_title": get("Chart_title") or title,
+                "polarity": POLARITY.get(get("Polarity").lower(), Polarity.NONE).value,
+                "unit": unit.value,
+                "multiplier": multiplier,
+                "decimals": decimals,
+                "period_type": period_type.value,
+                "measure_type": measure_type.value,
+                "population_age_band": None,
+                "population_sex": None,
+                "definition": re.sub(r"\r+\n?", "\n", get("Description")) or title,
+                "source": f"{SOURCE}; {get('Data Owner (DO) /Supplier and Contact Details')}".rstrip("; "),
+                "ni_code": None,
+                "lait_code": code,
+                "has_localities": False,
+                "is_benchmark": True,
+            }
+        )
+    return rows
+
+
+# Periods ----------------------------------------------------------------------------------
+
+_SINGLE = re.compile(r"^(\d{4})$")
+_SPAN = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$")
+_MULTI_SPAN = re.compile(r"^(\d{4})/(\d{2})\s*-\s*(\d{2})/(\d{2})$")
+
+
+def lait_period(label: str, period_type: PeriodType, measure_type: MeasureType, year_type: str = "") -> periods.Period | None:
+    """A LAIT year label as the period its measure is kept in; None if it is not a year."""
+    text = YEAR_NOTE.sub("", str(label)).strip()
+    if match := _MULTI_SPAN.match(text):  # '2013/14-15/16': three years, Sep or Apr start
+        first, last = int(match.group(1)), 2000 + int(match.group(4))
+        start_month = 9 if period_type == PeriodType.ACADEMIC_YEAR else 4
+        return periods.Period(_end_of(last, start_month), date(first, start_month, 1), PeriodType.MULTI_YEAR, text)
+    if match := _SINGLE.match(text):
+        year = int(match.group(1))
+    elif match := _SPAN.match(text):
+        first = int(match.group(1))
+        second = int(match.group(2)) if len(match.group(2)) == 4 else first // 100 * 100 + int(match.group(2))
+        if second - first > 1:  # '2014-16': a rolling average over calendar years
+            return periods.multi_year(first, second)
+        if second != first + 1:
+            return None
+        year = second
+    else:
+        return None
+    if year_type in SNAPSHOT_DAY:
+        month_number, day = SNAPSHOT_DAY[year_type]
+        return periods.snapshot(date(year, month_number, day))
+    return year_ending(year, period_type, measure_type) or periods.calendar_year(year)
+
+
+def _end_of(year: int, start_month: int) -> date:
+    """The last day before a year starting in `start_month` of `year` (31 Aug or 31 Mar)."""
+    return date(year, 8, 31) if start_month == 9 else date(year, 3, 31)
+
+
+# Observations -----------------------------------------------------------------------------
+
+
+def lait_observations(
+    data: pd.DataFrame, dictionary: pd.DataFrame, context: LoadContext, file_name: str, problems: list[Problem]
+) -> pd.DataFrame:
+    codes = data["Short Desc"].astype(str).str.strip()
+    ids = measure_ids(codes.unique(), context)
+
+    # Areas: LA numbers (pseudo numbers for regions and England), names where there is none.
+    numbers = pd.to_numeric(data["LA Number"], errors="coerce")
+    names = data["LA and Regions"].astype(str).str.strip()
+    keys = pd.DataFrame({"number": numbers, "name": names}).drop_duplicates()
+    area_of = {}
+    for number, name in keys.itertuples(index=False):
+        area = context.areas.resolve(str(int(number))) if pd.notna(number) else None
+        area = area or context.areas.resolve(name)
+        area_of[(number, name)] = area.code if area else ""
+        if area is None:
+            problems.append(
+                Problem(
+                    file_name, f"LA and Regions '{name}'",
+                    f"'{name}' (LA number {number}) is not an area Scorecard knows",
+                    "Check it against the DfE LA code list",
+                )
+            )
+    area_index = pd.MultiIndex.from_frame(pd.DataFrame({"number": numbers, "name": names}))
+    area_codes = pd.Series(area_of).reindex(area_index).to_numpy()
+
+    # Periods: worked out once per measure and year label, then joined on.
+    pairs = pd.DataFrame({"code": codes, "years": data["Years"].astype(str).str.strip()})
+    distinct = pairs.drop_duplicates()
+    found = []
+    for code, label in distinct.itertuples(index=False):
+        period_type, measure_type, year_type = _kind_of_period(code, dictionary, context)
+        found.append(lait_period(label, period_type, measure_type, year_type))
+    period_table = pd.DataFrame(
+        {
+            "code": distinct["code"].to_numpy(),
+            "years": distinct["years"].to_numpy(),
+            "period": [p.label if p else "" for p in found],
+            "period_type": [p.type.value if p else "" for p in found],
+            "period_start": [p.start if p else None for p in found],
+            "period_end": [p.end if p else None for p in found],
+        }
+    )
+    joined = pairs.merge(period_table, on=["code", "years"], how="left")
+    no_period = (joined["period"] == "").to_numpy()
+    if no_period.any():
+        labels = sorted(set(joined.loc[no_period, "years"]))
+        problems.append(
+            Problem(
+                file_name, "column Years",
+                f"{int(no_period.sum()):,} rows have a year Scorecard cannot read "
+                f"({', '.join(repr(label) for label in labels[:5])}); they are left out",
+                "Check those rows in LAIT; a year such as '2024', '2024-25' or '2014-16' loads",
+                Severity.WARNING,
+            )
+        )
+
+    parsed = parse_values(data["Values"])
+    bad = (parsed.not_a_number | parsed.excel_error).to_numpy()
+    for index in np.flatnonzero(bad)[:20]:
+        problems.append(
+            Problem(
+                file_name, f"row {index + 2}, column Values",
+                f"'{data['Values'].iat[index]}' is not a number or a known symbol",
+                "Correct the value, or use a symbol such as - (missing) or c (suppressed)",
+            )
+        )
+    # Text like '7.0000000000000007E-2' means 0.07: drop the artefact, keep real precision.
+    values = parsed.value.round(10).to_numpy()
+
+    keep = ~no_period & (area_codes != "")
+    frame = observations(
+        indicator_id=codes.map(ids).to_numpy()[keep],
+        area_code=area_codes[keep],
+        period=joined["period"].to_numpy()[keep],
+        period_type=joined["period_type"].to_numpy()[keep],
+        period_start=joined["period_start"].to_numpy()[keep],
+        period_end=joined["period_end"].to_numpy()[keep],
+        value=values[keep],
+        status=parsed.status.to_numpy()[keep],
+    )
+    duplicated = frame.duplicated(["indicator_id", "area_code", "period", "breakdown"])
+    if duplicated.any():
+        first = frame[duplicated].iloc[0]
+        problems.append(
+            Problem(
+                file_name, "",
+                f"{int(duplicated.sum()):,} rows repeat a measure, area and year already in the file "
+                f"(first: {first.indicator_id} for {first.area_code} in {first.period})",
+                "Remove the repeated rows",
+            )
+        )
+    return frame
+
+
+def benchmark_indicators(store) -> list:
+    """The benchmark indicators loaded so far, for `Catalogue.with_extra`."""
+    from scorecard import schema
+    from scorecard.catalogue import Indicator
+
+    rows = store.table(schema.indicator, is_benchmark=True)
+    return [
+        Indicator(
+            id=row.id, title=row.title, short_title=row.short_title, outcomes={},
+            polarity=Polarity(row.polarity), unit=Unit(row.unit), multiplier=int(row.multiplier),
+            population_age_band=None, population_sex=None, period_type=PeriodType(row.period_type),
+            measure_type=MeasureType(row.measure_type), decimals=int(row.decimals),
+            definition=row.definition, source=row.source, ni_code=None, aliases=(),
+            lait_code=row.lait_code, has_localities=False, is_benchmark=True,
+        )
+        for row in rows.itertuples(index=False)
+    ]

@@ -50,12 +50,14 @@ def read_sheet_with_header(path: Path, sheet: str) -> RawTable:
     """A workbook sheet whose first row is the header (a tidy layout saved as XLSX)."""
     from python_calamine import CalamineWorkbook
 
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
-    if not rows:
+    # From A1, so positions are the sheet's own rows and columns; blank rows above the header are skipped.
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    first = next((index for index, row in enumerate(rows) if any(value not in ("", None) for value in row)), None)
+    if first is None:
         return RawTable(path, sheet, pd.DataFrame())
-    header = [str(value).strip() for value in rows[0]]
-    body = [[cell_text(value) for value in row] for row in rows[1:]]
-    return RawTable(path, sheet, pd.DataFrame(body, columns=header))
+    header = [str(value).strip() for value in rows[first]]
+    body = [[cell_text(value) for value in row] for row in rows[first + 1 :]]
+    return RawTable(path, sheet, pd.DataFrame(body, columns=header), header_row=first + 1)
 
 
 def cell_text(value: object) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from loaders import dfe_tables, ees, lait, neighbours
+from loaders import dfe_tables, ees, fingertips, lait, neighbours
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
 from loaders.tables import RawTable, read_csv, read_sheet_with_header
@@ -102,6 +102,7 @@ READERS: list[Reader] = [
     Reader(ees.KINDS, _tidy_detect(ees.detect), _read_ees),
     Reader(neighbours.KINDS, _tidy_detect(neighbours.detect), _read_neighbours),
     Reader(lait.KINDS, lait.detect, lait.read),
+    Reader(fingertips.KINDS, fingertips.detect, fingertips.read),
     Reader(dfe_tables.KINDS, dfe_tables.detect, dfe_tables.read),
 ]
 

@@ -12,6 +12,11 @@ from scorecard.views import NotAllowed
 
 dash.register_page(__name__, path="/indicator", title="Indicator - Scorecard", name="Indicator")
 
+POLARITY_WORDS = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "none": "None: a higher or lower figure is neither good nor bad in itself, so it gets no RAG",
+}
 LINES = [("england", "England", "dash"), ("region", "Region", "dot"), ("sn_mean", "Statistical neighbours", "dashdot")]
 
 
@@ -28,7 +33,7 @@ def layout(**query):
     about = html.Dl([
         html.Dt("Definition"), html.Dd(indicator.definition or "Not recorded"),
         html.Dt("Source"), html.Dd(indicator.source or "Not recorded"),
-        html.Dt("Polarity"), html.Dd(indicator.polarity.value.replace("_", " ").capitalize()),
+        html.Dt("Polarity"), html.Dd(POLARITY_WORDS[indicator.polarity.value]),
         html.Dt("Unit"), html.Dd(f"{indicator.unit.value}" + (f", per {indicator.multiplier:,}" if indicator.is_rate else "")),
         html.Dt("Population base"), html.Dd(indicator.denominator or indicator.population_age_band or "Not a rate"),
         html.Dt("Former National Indicator"), html.Dd(indicator.ni_code or "None"),
@@ -119,7 +124,7 @@ def localities(detail, state) -> list:
                  html.Td(rag_badge(row.rag)), html.Td(direction_badge(row.direction))])
         for name, row in detail.localities
     ]
-    return [html.H2("Localities"), html.Table([
+    return [html.H2("Localities", id="localities"), html.Table([
         html.Thead(html.Tr([html.Th(n, scope="col") for n in ("Locality", "Latest", "RAG", "Direction of travel")])),
         html.Tbody(rows),
     ], className="table")]

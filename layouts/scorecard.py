@@ -67,6 +67,11 @@ def legend() -> html.Details:
     ], className="legend")
 
 
+def with_localities() -> set[str]:
+    """Indicators with a breakdown by township, linked from the table."""
+    return {indicator.id for indicator in views().catalogue if indicator.has_localities}
+
+
 def _row_cells(row, state) -> dict:
     decimals = row.decimals
     note = ""
@@ -75,7 +80,13 @@ def _row_cells(row, state) -> dict:
                         title=row.commentary, className="note-marker",
                         **{"aria-label": f"Commentary on {row.short_title}"})
     cells = [
-        html.Th(dcc.Link(row.short_title, href=href("/indicator", state, indicator=row.indicator_id)), scope="row"),
+        html.Th([
+            dcc.Link(row.short_title, href=href("/indicator", state, indicator=row.indicator_id)),
+            *([html.Br(), dcc.Link(["By locality", html.Span(f": {row.short_title}", className="visually-hidden")],
+                                   href=href("/indicator", state, indicator=row.indicator_id) + "#localities",
+                                   className="locality-link")]
+              if row.indicator_id in with_localities() else []),
+        ], scope="row"),
         html.Td([html.Span(row.shown, className="figure"), html.Span(row.period_label or "", className="period")]),
         html.Td([row.previous_shown, html.Span(row.previous_period or "", className="period")]),
         html.Td([row.year_ago_shown, html.Span(row.year_ago_period or "", className="period")]),
@@ -118,7 +129,9 @@ def scorecard_table(card, state, rag: str = "all", text: str = "", order: str = 
         lines = []
         if title:
             lines.append(html.Tr(html.Th(title, colSpan=len(columns), scope="colgroup", className="group")))
-        lines += [html.Tr([_row_cells(row, state)[name] for name in columns], className=f"row-{row.rag.replace(' ', '-')}") for row in members]
+        for row in members:
+            cells = _row_cells(row, state)
+            lines.append(html.Tr([cells[name] for name in columns], className=f"row-{row.rag.replace(' ', '-')}"))
         bodies.append(html.Tbody(lines))
     caption = html.Caption(f"Outcome scorecard for {card.area.name}, {card.quarter.label}")
     return html.Table([caption, head, *bodies], className="table scorecard")

@@ -1,14 +1,17 @@
-"""Every page in real headless Chromium, with the demo data: rendering, URL state, projector
-keys, commentary, uploads, revert, accessibility (axe-core) and a clean console."""
+"""Every page in real headless Chromium, with the demo data and with real DfE and ONS files:
+rendering, URL state, projector keys, commentary, uploads, revert, plain errors, accessibility
+(axe-core) and a clean console. One browser and one server per database for the module."""
 
 import re
 from urllib.parse import parse_qs, urlparse
 
+import openpyxl
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from scorecard.cli import main
+from tests.test_cli import CLA, POPULATION
 from tests.browser import ARTEFACTS, launch, served_app, wait_until_ready
 
 pytestmark = pytest.mark.browser
@@ -23,6 +26,8 @@ PAGES = {
     "indicators": "/indicators",
 }
 QUARTER = "2025-26 Q4"
+EES_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+              "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000")
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +35,15 @@ def app_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     assert main(["demo", "--db", str(folder / "demo.duckdb")]) == 0
     with served_app(folder / "demo.duckdb", folder) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def real_url(tmp_path_factory):
+    """Only published files: DfE children looked after and ONS mid-year populations."""
+    folder = tmp_path_factory.mktemp("real")
+    assert main(["load", str(CLA), str(POPULATION), "--db", str(folder / "real.duckdb")]) == 0
+    with served_app(folder / "real.duckdb", folder) as base:
         yield base
 
 
@@ -176,6 +190,16 @@ def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
     expect(report).to_contain_text("cannot be loaded")
     expect(report).to_contain_text("line 2, column children_count")
     expect(page.get_by_role("button", name="Confirm and load")).to_be_disabled()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "CLA"
+    sheet.append(EES_HEADER.split(","))
+    sheet.append([2019, "Reporting year", "Local authority", "E92000001", "England", "E12000005", "West Midlands",
+                  "332", "Dudley", "E08000027", "Children looked after on 31 March each year", 70000, "twelve", 86])
+    workbook.save(tmp_path / "cla_bad.xlsx")
+    page.set_input_files("#upload-file input[type=file]", str(tmp_path / "cla_bad.xlsx"))
+    expect(report).to_contain_text("cla_bad.xlsx cannot be loaded")
+    expect(report).to_contain_text("CLA!M2: 'twelve' is not a number")
     macro = tmp_path / "scorecard.xlsm"
     macro.write_bytes(b"PK\x03\x04 not really")
     page.set_input_files("#upload-file input[type=file]", str(macro))
@@ -192,3 +216,55 @@ def test_catalogue_search(app_url, page):
     page.locator("#catalogue-search").fill("NI 62")
     page.keyboard.press("Enter")
     expect(page.locator("#catalogue dt")).to_have_count(1)
+
+
+def test_callback_error_shows_a_plain_message_not_a_traceback(app_url, page, tmp_path):
+    upload = tmp_path / "cla.csv"
+    upload.write_text("time_period,geographic_level\n2019,National\n")
+    visit(page, app_url + "/upload?area=Narnia")
+    page.set_input_files("#upload-file input[type=file]", str(upload))
+    banner = page.locator("#error-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("'Narnia' is not an area Scorecard knows")
+    assert "Traceback" not in page.content()
+    assert page.console_errors == []
+
+
+# With real published files only ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_with_real_files(real_url, page, name):
+    path = PAGES[name] + ("&" if "?" in PAGES[name] else "?") + "period=2024-25 Q4"
+    visit(page, real_url + path)
+    assert "Traceback" not in page.content()
+    expect(page.locator(".banner-demo")).to_have_count(0)
+    expect(page.locator("h1").first).not_to_be_empty()
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"real-{name}-standard.png"), full_page=True)
+    assert page.console_errors == []
+
+
+def test_real_scorecard_shows_the_published_cla_rate(real_url, page):
+    visit(page, real_url + "/scorecard?area=E08000027&period=2024-25 Q4&outcome=stay_safe")
+    row = page.locator("table.scorecard tr", has_text="Children looked after rate")
+    cells = row.locator("td")
+    # Published: Dudley 81 per 10,000 on 31 March 2025 (575 of 71,124); England 67.
+    expect(cells.nth(0)).to_have_text("8131 Mar 2025")
+    expect(cells.nth(6)).to_have_text("67")
+    expect(row).to_contain_text("No judgement")
+
+
+def test_real_indicator_shows_count_population_and_load(real_url, page):
+    visit(page, real_url + "/indicator?indicator=cla_rate&area=E08000027&period=2024-25 Q4")
+    first = page.locator("table.table tbody tr").first
+    expect(first.locator("th")).to_have_text("31 Mar 2025")
+    expect(first.locator("td").nth(0)).to_have_text("81")
+    expect(first.locator("td").nth(1)).to_have_text("575")
+    expect(first.locator("td").nth(2)).to_have_text("71,124")
+    expect(first.locator("td").nth(7)).to_have_text(re.compile(r"^\d+$"))  # the load it came from
+
+
+def test_real_suppressed_figure_shows_its_symbol_and_legend(real_url, page):
+    visit(page, real_url + "/indicator?indicator=cla_rate&area=E09000001&period=2024-25 Q4")
+    expect(page.locator("table.table tbody tr").first.locator("td").nth(0)).to_have_text("[c]")
+    expect(page.locator(".legend")).to_contain_text("[c]")

@@ -1,5 +1,7 @@
 """Parts every page shares: the page frame, pickers, RAG and direction badges, sparklines."""
 
+from functools import lru_cache
+
 from dash import dcc, html
 
 from layouts._service import views
@@ -55,12 +57,18 @@ def picker(label: str, name: str, options: list[tuple[str, str]], value) -> html
         [
             html.Label(label, htmlFor=f"pick-{name}", className="picker-label"),
             html.Select(
-                [html.Option(text, value=key, selected=(key == value)) for key, text in options],
+                _options(tuple(options), value),
                 id=f"pick-{name}", name=name, className="select",
             ),
         ],
         className="picker",
     )
+
+
+@lru_cache(maxsize=256)
+def _options(options: tuple[tuple[str, str], ...], value) -> list[html.Option]:
+    """Built once per list and choice: the area list alone has some 200 options."""
+    return [html.Option(text, value=key, selected=(key == value)) for key, text in options]
 
 
 def controls(path: str, state: dict, extra: list | None = None) -> html.Form:

@@ -1,6 +1,8 @@
 """The outcome scorecard: every indicator grouped by outcome area, with its RAG, direction of
 travel and comparators. In projector mode, one outcome area per screen."""
 
+from collections import OrderedDict
+
 import dash
 from dash import dcc, html
 
@@ -103,7 +105,25 @@ def _row_cells(row, state) -> dict:
     return dict(zip(COLUMNS, cells))
 
 
+_drawn: OrderedDict = OrderedDict()  # (id of scorecard, choices) -> (scorecard, table)
+
+
 def scorecard_table(card, state, rag: str = "all", text: str = "", order: str = "outcome", columns=COLUMNS):
+    """The table for a scorecard, drawn once: views hands back the same Scorecard object until
+    the data change, so a repeat visit reuses the components (some 1,500 of them)."""
+    key = (id(card), tuple(sorted(state.items())), rag, text, order, tuple(columns))
+    found = _drawn.get(key)
+    if found is not None and found[0] is card:  # `is`: an id can be reused once a card is gone
+        _drawn.move_to_end(key)
+        return found[1]
+    table = _draw_table(card, state, rag, text, order, columns)
+    _drawn[key] = (card, table)
+    if len(_drawn) > 32:
+        _drawn.popitem(last=False)
+    return table
+
+
+def _draw_table(card, state, rag, text, order, columns):
     rows = [row for row in card.rows if rag == "all" or row.rag == rag]
     words = (text or "").lower().split()
     rows = [row for row in rows if all(word in f"{row.title} {row.short_title}".lower() for word in words)]

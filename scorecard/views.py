@@ -6,7 +6,7 @@ data version, so a new load, a revert or a commentary edit shows at once.
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -78,8 +78,15 @@ class Views:
 
     # Choices and checks ---------------------------------------------------------------
 
+    @cached_property
+    def _area_choices(self) -> list[tuple[str, str]]:
+        return self._list_areas()
+
     def area_choices(self) -> list[tuple[str, str]]:
         """The home LA, its localities, then every other current LA, region and England."""
+        return self._area_choices
+
+    def _list_areas(self) -> list[tuple[str, str]]:
         home = self.areas.get(self.home)
         chosen = [home, *self.areas.localities(self.home)]
         others = sorted((la for la in self.areas.las(current=True) if la.code != self.home), key=lambda a: a.name)

@@ -13,6 +13,8 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+import pandas as pd
+
 from loaders import dfe_tables, ees, fingertips, lait, neighbours
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
@@ -58,14 +60,37 @@ class Source:
         return None
 
     @cached_property
-    def columns(self) -> set[str]:
-        """The header of `table` (or of a parquet file), for detection."""
+    def header(self) -> list[str]:
+        """The column names, read without reading the rows (detection must stay cheap:
+        a LAIT workbook has 641,070 rows)."""
         if self.suffix == ".parquet":
             import pyarrow.parquet as pq
 
-            return {name.strip() for name in pq.read_schema(self.path).names}
-        table = self.table
-        return set(table.frame.columns) if table is not None else set()
+            names = pq.read_schema(self.path).names
+        elif self.suffix == ".csv":
+            names = list(pd.read_csv(self.path, nrows=0, encoding="utf-8-sig").columns)
+        elif self.suffix == ".xlsx":
+            names = _first_row_of_first_sheet(self.path)
+        else:
+            names = []
+        return [str(name).strip() for name in names]
+
+    @property
+    def columns(self) -> set[str]:
+        return set(self.header)
+
+
+def _first_row_of_first_sheet(path: Path) -> list[str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for row in workbook.worksheets[0].iter_rows(max_row=20, values_only=True):
+            if any(value not in (None, "") for value in row):
+                return ["" if value is None else str(value) for value in row]
+        return []
+    finally:
+        workbook.close()
 
 
 @dataclass(frozen=True)
@@ -93,8 +118,14 @@ def _read_neighbours(source: Source, kind: str, context: LoadContext, problems: 
 
 
 def _tidy_detect(detect: Callable[[RawTable], str | None]) -> Callable[[Source], str | None]:
-    """A detect function for a layout with its header in the first row."""
-    return lambda source: detect(source.table) if source.table is not None and len(source.table.frame.columns) else None
+    """A detect function for a layout with its header in the first row: it sees the header only."""
+
+    def detect_header(source: Source) -> str | None:
+        if source.suffix not in (".csv", ".xlsx") or not source.header:
+            return None
+        return detect(RawTable(source.path, None, pd.DataFrame(columns=source.header)))
+
+    return detect_header
 
 
 # Earlier readers win when more than one recognises a file.

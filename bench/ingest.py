@@ -1,0 +1,119 @@
+"""Ingest benchmark: the LAIT long data (641,070 rows) as an XLSX workbook, read bare with
+fastexcel and loaded in full as `scorecard load` does, into a fresh DuckDB, in one run.
+
+    .venv/bin/python bench/ingest.py [--keep DIR]
+
+Prints the bare read time, the full load time, their ratio (goal: at most 2) and each
+step's peak memory (goal: under 1.5 GB). Each timed step runs in its own fresh Python
+process, so one step's memory and warm caches do not flatter the other.
+"""
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PUBLIC = REPO.parent / "shared" / "data" / "public"
+LAIT = PUBLIC / "lait_long.parquet"
+DICTIONARY = PUBLIC / "lait_data_dictionary.csv"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def write_workbook(target: Path) -> int:
+    """The parquet as one sheet, streamed row by row (xlsxwriter's constant-memory mode).
+    Values that are numbers become number cells, as Excel would hold them; '-' stays text."""
+    import numpy as np
+    import pandas as pd
+    import xlsxwriter
+
+    frame = pd.read_parquet(LAIT)
+    numbers = pd.to_numeric(frame["Values"], errors="coerce")
+    values = np.where(numbers.notna(), numbers.astype(object), frame["Values"].astype(object))
+    columns = list(frame.columns)
+    cells = frame.astype(object).where(frame.notna(), None)
+    cells["Values"] = values
+    workbook = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+    sheet = workbook.add_worksheet("LAIT")
+    sheet.write_row(0, 0, columns)
+    for number, row in enumerate(cells.itertuples(index=False, name=None), start=1):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    return len(frame)
+
+
+def bare_read(workbook: Path) -> dict:
+    import fastexcel
+
+    started = time.perf_counter()
+    table = fastexcel.read_excel(str(workbook)).load_sheet(0).to_arrow()
+    return {"seconds": time.perf_counter() - started, "rows": table.num_rows, "peak_mb": peak_mb()}
+
+
+def full_load(workbook: Path, db: Path) -> dict:
+    from scorecard.cli import main
+
+    started = time.perf_counter()
+    code = main(["load", str(workbook), "--db", str(db), "--user", "bench"])
+    seconds = time.perf_counter() - started
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as connection:
+        rows = connection.execute("SELECT count(*) FROM observation").fetchone()[0]
+    return {"seconds": seconds, "exit": code, "rows": rows, "peak_mb": peak_mb()}
+
+
+def in_fresh_process(step: str, *arguments: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--step", step, *map(str, arguments)],
+        capture_output=True, text=True, cwd=REPO, check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="write the workbook and database here and keep them")
+    parser.add_argument("--step", choices=["read", "load"], help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step == "read":
+        print(json.dumps(bare_read(args.paths[0])))
+        return
+    if args.step == "load":
+        print(json.dumps(full_load(args.paths[0], args.paths[1])))
+        return
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="ingest-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook, db = folder / "lait_long.xlsx", folder / "ingest.duckdb"
+    db.unlink(missing_ok=True)
+    shutil.copy(DICTIONARY, folder / DICTIONARY.name)  # LAIT's dictionary sits beside its data
+    started = time.perf_counter()
+    rows = write_workbook(workbook)
+    written = time.perf_counter() - started
+    print(f"wrote {rows:,} rows to {workbook.name} ({workbook.stat().st_size / 1e6:.1f} MB) in {written:.1f} s")
+
+    read = in_fresh_process("read", workbook)
+    load = in_fresh_process("load", workbook, db)
+    if load["exit"] != 0:
+        sys.exit(f"the load failed (exit {load['exit']})")
+    ratio = load["seconds"] / read["seconds"]
+    print(f"bare read (fastexcel):     {read['seconds']:6.2f} s  {read['rows']:,} rows   peak {read['peak_mb']:,.0f} MB")
+    print(f"full load (scorecard load): {load['seconds']:6.2f} s  {load['rows']:,} observations   peak {load['peak_mb']:,.0f} MB")
+    print(f"ratio load / read:         {ratio:6.2f}  (goal: at most 2)")
+    print(f"peak memory of the load:   {load['peak_mb']:,.0f} MB  (goal: under 1,536 MB)")
+    if not args.keep:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,6 +8,8 @@ from pathlib import Path
 import dash
 from dash import dcc, html, set_props
 
+from layouts._service import web_security
+
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("scorecard.app")
 
@@ -51,12 +53,9 @@ def create_app() -> dash.Dash:
         html.P(id="error-banner", hidden=True, role="alert", className="error-summary"),
         dash.page_container,
     ])
-    try:
-        from scorecard import web_security
-    except ImportError:
-        pass
-    else:
-        web_security.install(app)
+    security = web_security()
+    if security is not None:
+        security.install(app)  # sign-in and security headers
     return app
 
 

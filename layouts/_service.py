@@ -1,5 +1,7 @@
 """The one Views object the pages share, opened on SCORECARD_DB like the command line."""
 
+import importlib
+import importlib.util
 from functools import lru_cache
 
 from scorecard.areas import load_areas
@@ -17,28 +19,23 @@ def views() -> Views:
     return Views(store, catalogue, areas)
 
 
-def current_user() -> str:
-    """Who is acting: the signed-in user, or the local analyst when sign-in is off."""
-    try:
-        from scorecard import web_security
-    except ImportError:
-        return "local analyst"
-    return web_security.current_username() or "local analyst"
+def web_security():
+    """scorecard.web_security if it exists; a fault inside it is raised, never hidden."""
+    if importlib.util.find_spec("scorecard.web_security") is None:
+        return None
+    return importlib.import_module("scorecard.web_security")
 
 
 def require_analyst() -> str:
-    """Refuse a data-changing callback to anyone below analyst; returns who it is."""
-    try:
-        from scorecard import web_security
-    except ImportError:
-        return "local analyst"
-    return web_security.require_role("analyst")
+    """Refuse a data-changing callback to anyone below analyst; returns who it is.
+    The one place every data-changing callback (commentary, upload, revert) asks."""
+    security = web_security()
+    return security.require_role("analyst") if security else "local analyst"
 
 
 def sign_in_notice() -> str | None:
     """Said on every page when sign-in is switched off."""
-    try:
-        from scorecard import web_security
-    except ImportError:
+    security = web_security()
+    if security is None:
         return "Sign-in is switched off: anyone who can open this page can change the data."
-    return web_security.sign_in_notice()
+    return security.sign_in_notice() if hasattr(security, "sign_in_notice") else None

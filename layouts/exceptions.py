@@ -22,6 +22,8 @@ def layout(**query):
     intro = html.P(f"{card.area.name}, {card.quarter.label}: red indicators, and amber ones getting worse.", className="lede")
     if not rows:
         body = html.Div([intro, no_data("There are no exceptions this quarter.")])
+    elif is_projector(state):
+        body = html.Div([intro, projector_table(rows, card)])
     else:
         body = html.Div([intro, *[exception(row, card, state) for row in rows]])
     if is_projector(state):
@@ -29,6 +31,28 @@ def layout(**query):
         here = href("/exceptions", state, outcome=None, view="projector")
         body = html.Div([body, projector_nav(state, here)])
     return page("/exceptions", state, "Exceptions", body)
+
+
+def projector_table(rows, card) -> html.Table:
+    """For the board: one line per exception, its commentary beside it."""
+    head = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "Commentary"]
+    return html.Table([
+        html.Caption(f"Exceptions for {card.area.name}, {card.quarter.label}"),
+        html.Thead(html.Tr([html.Th(name, scope="col") for name in head])),
+        html.Tbody([
+            html.Tr([
+                html.Th([row.short_title, html.Span(row.outcome_area_title, className="period")], scope="row"),
+                html.Td([html.Span(row.shown, className="figure"), html.Span(row.period_label or "", className="period")]),
+                html.Td(number(row.target, row.decimals)),
+                html.Td(rag_badge(row.rag)),
+                html.Td(direction_badge(row.direction)),
+                html.Td([row.commentary, html.Span(row.commentary_author, className="period")]
+                        if row.commentary else html.Span("No commentary yet.", className="period"),
+                        className="commentary-cell"),
+            ], className=f"row-{row.rag}")
+            for row in rows
+        ]),
+    ], className="table exceptions-table")
 
 
 def exception(row, card, state) -> html.Section:

@@ -138,6 +138,7 @@ def test_projector_keys_step_through_outcome_areas_and_exceptions(app_url, page)
     expect(page.locator("h1")).to_have_text("Be healthy")
     page.keyboard.press("ArrowLeft")  # wraps round to the exceptions
     expect(page.locator("h1").first).to_have_text("Exceptions")
+    expect(page.locator("table.exceptions-table tbody tr").first).to_contain_text("Red")
     page.keyboard.press("Escape")
     page.wait_for_url(lambda url: "projector" not in url)
     expect(page.locator(".site-header")).to_have_count(1)

@@ -11,3 +11,5 @@ class LoadContext:
     catalogue: Catalogue
     areas: AreaDirectory
     home_area: str  # the LA a council workbook's figures belong to
+    # The store being loaded into, when there is one: lets checks compare with earlier figures.
+    store: object = None

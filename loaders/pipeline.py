@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import dfe_tables, ees, fingertips, lait, neighbours
+from loaders import council, dfe_tables, ees, fingertips, lait, neighbours, safety, template
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
 from loaders.tables import RawTable, read_csv, read_sheet_with_header
@@ -130,11 +130,13 @@ def _tidy_detect(detect: Callable[[RawTable], str | None]) -> Callable[[Source],
 
 # Earlier readers win when more than one recognises a file.
 READERS: list[Reader] = [
+    Reader(template.KINDS, template.detect, template.read),
     Reader(ees.KINDS, _tidy_detect(ees.detect), _read_ees),
     Reader(neighbours.KINDS, _tidy_detect(neighbours.detect), _read_neighbours),
     Reader(lait.KINDS, lait.detect, lait.read),
     Reader(fingertips.KINDS, fingertips.detect, fingertips.read),
     Reader(dfe_tables.KINDS, dfe_tables.detect, dfe_tables.read),
+    Reader(council.KINDS, council.detect, council.read),  # the loosest test: last
 ]
 
 
@@ -184,6 +186,7 @@ def read_file(path: Path, context: LoadContext, kind: str | None = None) -> tupl
     problems: list[Problem] = []
     if not path.exists():
         raise LoadRefused([Problem(path.name, "", "the file does not exist", "Check the path")])
+    safety.check_file(path)  # before any parser opens it
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise LoadRefused(
             [
@@ -258,6 +261,7 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
             report.status = "already loaded"
             report.load_id = previous["id"]
             return report
+        context = replace(context, store=context.store or store)  # lets checks compare with earlier figures
         report.kind, batch, report.problems, report.rows_read = read_file(path, context, kind)
     except LoadRefused as refused:
         report.status = "refused"

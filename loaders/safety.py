@@ -1,0 +1,111 @@
+"""Refuse unsafe files before any parser opens them.
+
+An .xlsx file is a zip archive: its central directory lists every member with its sizes,
+so macros, external links and zip bombs can be seen from the directory alone, without
+extracting anything. A password-protected workbook is not a zip at all but an OLE
+compound file (the format of old .xls files) holding an 'EncryptedPackage' stream.
+"""
+
+import zipfile
+from pathlib import Path
+
+from loaders.problems import LoadRefused, Problem
+
+ALLOWED_SUFFIXES = {".xlsx", ".csv", ".parquet"}
+MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam", ".xlsb"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+PARQUET_MAGIC = b"PAR1"
+
+# A 641,070-row LAIT workbook unpacks to about 150 MB: 2 GB leaves ample room for real files.
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+# Sheet XML compresses 10 to 30 times; a bomb compresses thousands of times.
+MAX_RATIO = 200
+RATIO_APPLIES_FROM_BYTES = 50 * 1024**2  # tiny members may compress well; only large ones matter
+MAX_MEMBERS = 10_000
+
+
+def check_file(path: Path, shown_name: str | None = None) -> None:
+    """Raise LoadRefused naming the file and what to do, or return if it looks safe."""
+    path = Path(path)
+    name = shown_name or path.name
+    problem = _problem(path)
+    if problem:
+        message, action = problem
+        raise LoadRefused([Problem(name, "", message, action)])
+
+
+def _problem(path: Path) -> tuple[str, str] | None:
+    suffix = path.suffix.lower()
+    if suffix in MACRO_SUFFIXES:
+        return (
+            f"'{suffix}' workbooks can hold macros, which Scorecard never opens",
+            "Save a copy as an Excel Workbook (.xlsx) and load that",
+        )
+    if suffix not in ALLOWED_SUFFIXES:
+        return (
+            f"'{suffix or 'no extension'}' files are not accepted",
+            "Save the file as an Excel Workbook (.xlsx) or CSV (.csv), or load a .parquet file",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(OLE_MAGIC):
+        if _is_encrypted(path):
+            return (
+                "the workbook is password-protected (encrypted), so it cannot be read",
+                "Open it in Excel, remove the password (File > Info > Protect Workbook), save it and load it again",
+            )
+        return (
+            "this is an old-style Excel file (.xls format), not an .xlsx workbook",
+            "Open it in Excel and save it as an Excel Workbook (.xlsx)",
+        )
+    if suffix == ".xlsx":
+        if not head.startswith(ZIP_MAGIC):
+            return ("the file is not a real .xlsx workbook", "Open it in Excel and save it as an Excel Workbook (.xlsx)")
+        return _zip_problem(path)
+    if suffix == ".parquet" and head[:4] != PARQUET_MAGIC:
+        return ("the file is not a parquet file", "Export the data again as parquet, or as CSV")
+    if suffix == ".csv" and head.startswith(ZIP_MAGIC):
+        return ("the file is a workbook saved with a .csv name", "Rename it to .xlsx, or save it from Excel as CSV")
+    return None
+
+
+def _zip_problem(path: Path) -> tuple[str, str] | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()  # the central directory only: nothing is extracted
+    except zipfile.BadZipFile:
+        return ("the workbook is damaged (its zip structure cannot be read)",
+                "Open it in Excel, save it again as .xlsx and load the new copy")
+    names = [member.filename.lower() for member in members]
+    if any(name.rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
+        return ("the workbook contains macros (vbaProject.bin), which Scorecard never opens",
+                "Save a copy as an Excel Workbook (.xlsx), which drops the macros, and load that")
+    if any(name.startswith("xl/externallinks/") for name in names):
+        return ("the workbook links to other workbooks (external links), so its values may be out of date",
+                "In Excel use Data > Edit Links > Break Link, save, and load the copy")
+    if len(members) > MAX_MEMBERS:
+        return (f"the workbook has {len(members):,} parts, far more than a real workbook",
+                "Check where the file came from; save the data again from Excel")
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members) or 1
+    if unpacked > MAX_UNCOMPRESSED_BYTES or (
+        unpacked > RATIO_APPLIES_FROM_BYTES and unpacked / packed > MAX_RATIO
+    ):
+        return (f"the workbook would unpack to {unpacked / 1024**2:,.0f} MB from {packed / 1024**2:,.1f} MB "
+                "(a 'zip bomb'), so it is not opened",
+                "Check where the file came from; if it is genuine, split it into smaller workbooks or send it as CSV")
+    return None
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An OLE compound file is an encrypted OOXML workbook when it has an EncryptedPackage
+    stream; its directory names are UTF-16, so look for that name without parsing the file."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as handle:
+        overlap = b""
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            if marker in overlap + block:
+                return True
+            overlap = block[-len(marker):]
+    return False

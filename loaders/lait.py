@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from loaders.context import LoadContext
 from loaders.problems import Problem, Severity
@@ -146,7 +147,7 @@ def _kind_of_period(code: str, dictionary: pd.DataFrame, context: LoadContext) -
     indicator = context.catalogue.by_lait_code(code)
     if indicator is not None:
         return indicator.period_type, indicator.measure_type, ""
-    year_type = str(dictionary["Year_Type"].get(code, "")).strip().lower() if code in dictionary.index else ""
+    year_type = str(dictionary.at[code, "Year_Type"]).strip().lower() if code in dictionary.index else ""
     period_type, measure_type = YEAR_TYPES.get(year_type, (PeriodType.FINANCIAL_YEAR, MeasureType.FLOW))
     return period_type, measure_type, year_type
 
@@ -173,14 +174,15 @@ def benchmark_rows(dictionary: pd.DataFrame, context: LoadContext, codes: set[st
     ids = measure_ids(codes, context)
     titles = {}
     if data is not None:  # the data's own title, for measures the dictionary lacks
-        firsts = data.dropna(subset=["Data item"])
+        firsts = data.loc[data["Data item"].notna(), ["Short Desc", "Data item"]]
         firsts = firsts[firsts["Data item"].str.strip() != ""].drop_duplicates("Short Desc")
         titles = dict(zip(firsts["Short Desc"], firsts["Data item"].str.strip(), strict=True))
+    entries = dictionary.to_dict("index")
     rows = []
     for code in sorted(codes):
         if context.catalogue.by_lait_code(code) is not None:
             continue
-        entry = dictionary.loc[code] if code in dictionary.index else {}
+        entry = entries.get(code, {})
         get = lambda name: str(entry.get(name, "") or "").strip()  # noqa: E731
         title = get("Measure") or titles.get(code) or code
         unit, multiplier = _unit(get("y_axis_name"), title)
@@ -250,59 +252,58 @@ def _end_of(year: int, start_month: int) -> date:
 # Observations -----------------------------------------------------------------------------
 
 
+def _labels(labels, index: np.ndarray) -> pd.Series:
+    """labels[index] for every row, built by Arrow (no Python string per row)."""
+    taken = pa.array(list(labels), pa.string()).take(pa.array(index, pa.int64()))
+    return pd.Series(pd.arrays.ArrowStringArray(taken))
+
+
 def lait_observations(
     data: pd.DataFrame, dictionary: pd.DataFrame, context: LoadContext, file_name: str, problems: list[Problem]
 ) -> pd.DataFrame:
-    codes = data["Short Desc"].astype(str).str.strip()
-    ids = measure_ids(codes.unique(), context)
+    """Each column is reduced to its few distinct values (434 measures, 65 year labels,
+    170 areas), those are worked out once, and rows pick theirs up by integer position."""
+    measure_of_row, measures = pd.factorize(data["Short Desc"].astype(str).str.strip())
+    year_of_row, year_labels = pd.factorize(data["Years"].astype(str).str.strip())
+    ids = measure_ids(measures, context)
 
-    # Areas: LA numbers (pseudo numbers for regions and England), names where there is none.
-    numbers = pd.to_numeric(data["LA Number"], errors="coerce") if data["LA Number"].dtype.kind not in "fi" else data["LA Number"]
+    # Areas: LA numbers (pseudo numbers for regions and England); names where there is none.
+    numbers = data["LA Number"]
+    if numbers.dtype.kind not in "fi":
+        numbers = pd.to_numeric(numbers.astype(str).str.strip(), errors="coerce")
     names = data["LA and Regions"].astype(str).str.strip()
-    keys = pd.DataFrame({"number": numbers, "name": names}).drop_duplicates()
-    by_number, by_name = {}, {}
-    for number, name in keys.itertuples(index=False):
+    place_of_row, places = pd.factorize(
+        pd.Series(numbers).astype("float64").fillna(-1).astype(str) + "|" + names
+        if numbers.isna().any() else pd.Series(numbers).astype("float64")
+    )
+    first_row = pd.Series(np.arange(len(data))).groupby(place_of_row).first()
+    area_of_place = []
+    for place, row in first_row.items():
+        number, name = numbers.iat[row], names.iat[row]
         area = context.areas.resolve(str(int(number))) if pd.notna(number) else None
         area = area or context.areas.resolve(name)
+        area_of_place.append(area.code if area else "")
         if area is None:
             problems.append(
                 Problem(
-                    file_name, f"LA and Regions '{name}'",
+                    file_name, f"row {row + 2}, column LA and Regions",
                     f"'{name}' (LA number {number}) is not an area Scorecard knows",
                     "Check it against the DfE LA code list",
                 )
             )
-        elif pd.notna(number):
-            by_number[number] = area.code
-        else:
-            by_name[name] = area.code
-    area_codes = numbers.map(by_number)
-    if by_name:
-        area_codes = area_codes.fillna(names.map(by_name))
-    area_codes = area_codes.fillna("").to_numpy(dtype=object)
+    area_known = np.asarray(area_of_place, dtype=object)[place_of_row] != ""
 
-    # Periods: worked out once per measure and year label, then joined on.
-    pairs = pd.DataFrame({"code": codes, "years": data["Years"].astype(str).str.strip()})
-    distinct = pairs.drop_duplicates()
-    found = []
-    for code, label in distinct.itertuples(index=False):
-        period_type, measure_type, year_type = _kind_of_period(code, dictionary, context)
-        found.append(lait_period(label, period_type, measure_type, year_type))
-    period_table = pd.DataFrame(
-        {
-            "code": distinct["code"].to_numpy(),
-            "years": distinct["years"].to_numpy(),
-            "period": [p.label if p else "" for p in found],
-            "period_type": [p.type.value if p else "" for p in found],
-            # As datetime64, so the store copies 641,070 of them without a Python object each.
-            "period_start": pd.to_datetime([p.start if p else None for p in found]),
-            "period_end": pd.to_datetime([p.end if p else None for p in found]),
-        }
-    )
-    joined = pairs.merge(period_table, on=["code", "years"], how="left")
-    no_period = (joined["period"] == "").to_numpy()
+    # Periods: one per measure and year label present, then picked up by each row.
+    pair_of_row, pairs = pd.factorize(measure_of_row.astype(np.int64) * len(year_labels) + year_of_row)
+    measures, year_labels = list(measures), list(year_labels)
+    kinds = {code: _kind_of_period(code, dictionary, context) for code in measures}
+    found = [
+        lait_period(year_labels[pair % len(year_labels)], *kinds[measures[pair // len(year_labels)]])
+        for pair in pairs.tolist()
+    ]
+    no_period = np.asarray([p is None for p in found])[pair_of_row]
     if no_period.any():
-        labels = sorted(set(joined.loc[no_period, "years"]))
+        labels = sorted({year_labels[index] for index in set(year_of_row[no_period].tolist())})
         problems.append(
             Problem(
                 file_name, "column Years",
@@ -326,20 +327,27 @@ def lait_observations(
     # Text like '7.0000000000000007E-2' means 0.07: drop the artefact, keep real precision.
     values = parsed.value.round(10).to_numpy()
 
-    keep = ~no_period & (area_codes != "")
+    keep = np.flatnonzero(~no_period & area_known)
+    status_of_row, statuses = pd.factorize(parsed.status)
+    pair_kept = pair_of_row[keep]
+    starts = pd.to_datetime([p.start if p else None for p in found]).to_numpy()
+    ends = pd.to_datetime([p.end if p else None for p in found]).to_numpy()
     frame = observations(
-        indicator_id=codes.map(ids).to_numpy()[keep],
-        area_code=area_codes[keep],
-        period=joined["period"].to_numpy()[keep],
-        period_type=joined["period_type"].to_numpy()[keep],
-        period_start=joined["period_start"].to_numpy()[keep],
-        period_end=joined["period_end"].to_numpy()[keep],
+        indicator_id=_labels([ids[code] for code in measures], measure_of_row[keep]),
+        area_code=_labels(area_of_place, place_of_row[keep]),
+        period=_labels([p.label if p else "" for p in found], pair_kept),
+        period_type=_labels([p.type.value if p else "" for p in found], pair_kept),
+        period_start=starts[pair_kept],
+        period_end=ends[pair_kept],
         value=values[keep],
-        status=parsed.status.to_numpy()[keep],
+        status=_labels(list(statuses), status_of_row[keep]),
     )
-    duplicated = frame.duplicated(["indicator_id", "area_code", "period", "breakdown"])
+    # Two labels of one year ('2018' and '2018 (Rev)') would be the same observation twice.
+    period_of_pair = pd.factorize(pd.Series([p.label if p else "" for p in found]))[0]
+    key = (measure_of_row[keep].astype(np.int64) * 100_000 + period_of_pair[pair_kept]) * 10_000 + place_of_row[keep]
+    duplicated = pd.Series(key).duplicated().to_numpy()
     if duplicated.any():
-        first = frame[duplicated].iloc[0]
+        first = frame.iloc[int(np.flatnonzero(duplicated)[0])]
         problems.append(
             Problem(
                 file_name, "",

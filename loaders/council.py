@@ -138,11 +138,12 @@ def _read_sheet(source, grid: Grid, header_row: int, context, problems, candidat
         source.rows_read += 1
         name = grid.text(r, name_column)
         ref = grid.text(r, refs[0]) if refs else ""
-        indicator = (context.catalogue.match(ref) if ref else None) or context.catalogue.match(name)
+        indicator = _match(context.catalogue, ref, name)
         if indicator is None:
             shown = " ".join(part for part in (ref, name) if part) or "(no name)"
-            close = difflib.get_close_matches(name, [i.title for i in context.catalogue], n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            names = {text.lower(): i.short_title for i in context.catalogue for text in (i.title, i.short_title, *i.aliases)}
+            close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
+            hint = f" (did you mean '{names[close[0]]}'?)" if close else ""
             problems.append(Problem(file_name, where(r, name_column), f"'{shown}' is not an indicator in the catalogue{hint}",
                                     "Use the indicator's title, alias or NI code, add it to the catalogue, "
                                     "or delete the row"))
@@ -168,6 +169,19 @@ def _read_sheet(source, grid: Grid, header_row: int, context, problems, candidat
             notes.append({"indicator_id": indicator.id, "area_code": area.code, "period": comment_period,
                           "text": comment, "author": f"Council workbook {file_name}",
                           "written_at": pd.Timestamp.now().floor("s").to_pydatetime(), "supersedes": None})
+
+
+# Units councils add to titles: 'CLA rate per 10,000', 'NEET (%)'.
+_UNIT_SUFFIX = re.compile(r"\s*(\(\s*%\s*\)|%|\bper\s+[\d,]+\b.*)$", re.IGNORECASE)
+
+
+def _match(catalogue, ref: str, name: str):
+    """By Ref (an NI code or id), then by title, then by the title without a unit on the end."""
+    return (
+        (catalogue.match(ref) if ref else None)
+        or catalogue.match(name)
+        or (catalogue.match(_UNIT_SUFFIX.sub("", name)) if name else None)
+    )
 
 
 def _target_year(header: list[str], column: int | None, latest: Period) -> str:

@@ -26,7 +26,6 @@ from scorecard.periods import Period
 
 FIGURES = ("numerator", "denominator", "value")
 NOT_NEGATIVE = {Unit.RATE, Unit.PERCENT, Unit.NUMBER, Unit.DAYS, Unit.WEEKS}
-YEARS = {PeriodType.FINANCIAL_YEAR, PeriodType.ACADEMIC_YEAR, PeriodType.CALENDAR_YEAR, PeriodType.MULTI_YEAR}
 HISTORY_MIN_POINTS = 4
 
 
@@ -90,35 +89,27 @@ def period_for(indicator: Indicator, period: Period) -> tuple[Period | None, str
     """The period a figure for `indicator` labelled `period` is kept under, or None and why not.
 
     Local figures come more often than published ones (the CLA rate at each quarter's end,
-    NEET each month): a count on a date is kept on that date, a flow in its quarter or month.
-    Years must be the indicator's own kind; '2010/11' is read as either kind of year."""
+    NEET each month, youth justice each quarter): a count on a date is kept on that date, a
+    flow in its quarter, month or year. School results (academic years) and rolling averages
+    come only in their own periods. '2010/11' is read as either kind of split year."""
     own = indicator.period_type
-    if period.type in YEARS:
-        if period.type == own:
-            return _on_date(indicator, period), ""
-        split_year = {PeriodType.FINANCIAL_YEAR, PeriodType.ACADEMIC_YEAR}
-        if {period.type, own} <= split_year:
-            start = period.start.year
-            same = periods.financial_year(start) if own == PeriodType.FINANCIAL_YEAR else periods.academic_year(start)
-            return _on_date(indicator, same), ""
-        kind = own.value.replace("_", " ")
-        return None, (
-            f"'{period.label}' is a {period.type.value.replace('_', ' ')}, but {indicator.short_title} "
-            f"is measured by {kind}"
-        )
+    kind = "periods of several years" if own == PeriodType.MULTI_YEAR else own.value.replace("_", " ")
+    shown = period.type.value.replace("_", " ") if not period.is_snapshot else "single day"
+    split_years = {PeriodType.FINANCIAL_YEAR, PeriodType.ACADEMIC_YEAR}
+    if period.type != own and {period.type, own} <= split_years:
+        start = period.start.year
+        period = periods.financial_year(start) if own == PeriodType.FINANCIAL_YEAR else periods.academic_year(start)
+    if own in (PeriodType.ACADEMIC_YEAR, PeriodType.MULTI_YEAR) and period.type != own:
+        return None, f"'{period.label}' is a {shown}, but {indicator.short_title} is measured only by {kind}"
+    if period.type == PeriodType.MULTI_YEAR and own != PeriodType.MULTI_YEAR:
+        return None, f"'{period.label}' spans several years, but {indicator.short_title} is measured by {kind}"
     if period.is_snapshot and indicator.measure_type != MeasureType.SNAPSHOT:
-        return None, (
-            f"'{period.label}' is a single day, but {indicator.short_title} counts events over a period"
-        )
-    return _on_date(indicator, period), ""
-
-
-def _on_date(indicator: Indicator, period: Period) -> Period:
-    """A count on a date (children looked after) is kept on the period's last day."""
-    if indicator.measure_type == MeasureType.SNAPSHOT and not period.is_snapshot:
-        if period.type in (PeriodType.QUARTER, PeriodType.MONTH, PeriodType.FINANCIAL_YEAR):
-            return periods.snapshot(period.end)
-    return period
+        return None, f"'{period.label}' is a single day, but {indicator.short_title} counts events over a period"
+    if indicator.measure_type == MeasureType.SNAPSHOT and not period.is_snapshot and own not in (
+        PeriodType.ACADEMIC_YEAR, PeriodType.MULTI_YEAR
+    ):
+        return periods.snapshot(period.end), ""  # a count on a date (children looked after): its last day
+    return period, ""
 
 
 # -- candidate rows -> observations --------------------------------------------------------------

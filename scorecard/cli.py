@@ -350,9 +350,40 @@ def run_revert(args) -> int:
     return 0
 
 
+# -- template ----------------------------------------------------------------------------------
+
+
+def add_template(commands) -> None:
+    parser = commands.add_parser("template", help="write a workbook for an analyst to fill in for a quarter")
+    parser.add_argument("--period", required=True, help="financial quarter like 2025-26 Q3")
+    parser.add_argument("--area", help="area code, old code or name (default: the home LA)")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="the workbook to write")
+    parser.set_defaults(run=run_template)
+
+
+def run_template(args) -> int:
+    from loaders.template import write_template
+
+    if not args.output.lower().endswith(".xlsx"):
+        raise UserError(f"{args.output}: the template is an Excel workbook; give a name ending .xlsx")
+    catalogue, areas = _context()
+    area_code, quarter = _area_code(areas, args.area), _quarter(args.period)
+    try:  # earlier figures are shown for reference when there is a database
+        store = Store.open(args.db)
+    except MissingDatabaseError:
+        store = None
+    try:
+        rows = write_template(Path(args.output), catalogue, areas, quarter, area_code, store)
+    finally:
+        if store is not None:
+            store.close()
+    print(f"Template for {areas.get(area_code).name}, {quarter.label} written to {args.output} ({rows} rows).")
+    return 0
+
+
 # -- entry point -------------------------------------------------------------------------------
 
-SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert]
+SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -85,7 +85,8 @@ def read_data(path: Path) -> pd.DataFrame:
 
         # Text where a symbol can stand in for a number: '-' must not be coerced to null.
         text = {name: "string" for name in ("Short Desc", "Data item", "Years", "LA and Regions", "Values")}
-        sheet = fastexcel.read_excel(str(path)).load_sheet(0, dtypes=text)
+        wanted = lambda column: column.name.strip() in (*text, "LA Number")  # noqa: E731
+        sheet = fastexcel.read_excel(str(path)).load_sheet(0, dtypes=text, use_columns=wanted)
         frame = sheet.to_arrow().to_pandas()
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -252,6 +253,16 @@ def _end_of(year: int, start_month: int) -> date:
 # Observations -----------------------------------------------------------------------------
 
 
+def _factorize_text(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's position among the column's distinct values, spaces trimmed."""
+    positions, distinct = pd.factorize(column.fillna(""))
+    trimmed = [str(text).strip() for text in distinct]
+    if len(set(trimmed)) < len(trimmed):  # ' LAC' and 'LAC' are one measure
+        merged, trimmed = pd.factorize(pd.Series(trimmed))
+        positions, trimmed = merged[positions], list(trimmed)
+    return positions, trimmed
+
+
 def _labels(labels, index: np.ndarray) -> pd.Series:
     """labels[index] for every row, built by Arrow (no Python string per row)."""
     taken = pa.array(list(labels), pa.string()).take(pa.array(index, pa.int64()))
@@ -263,8 +274,8 @@ def lait_observations(
 ) -> pd.DataFrame:
     """Each column is reduced to its few distinct values (434 measures, 65 year labels,
     170 areas), those are worked out once, and rows pick theirs up by integer position."""
-    measure_of_row, measures = pd.factorize(data["Short Desc"].astype(str).str.strip())
-    year_of_row, year_labels = pd.factorize(data["Years"].astype(str).str.strip())
+    measure_of_row, measures = _factorize_text(data["Short Desc"])
+    year_of_row, year_labels = _factorize_text(data["Years"])
     ids = measure_ids(measures, context)
 
     # Areas: LA numbers (pseudo numbers for regions and England); names where there is none.

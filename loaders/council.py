@@ -93,7 +93,7 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
         header_row = _find_header(grid.rows)
         if header_row is not None:
             _read_sheet(source, grid, header_row, context, problems, candidates, targets, notes)
-    if not candidates and not targets and not notes:
+    if source.rows_read == 0:
         problems.append(Problem(source.name, "", "no sheet has indicator rows with figures under period columns",
                                 "Put one indicator per row, with a header row of periods such as 'Q1 2010/11'"))
         return Batch({})

@@ -309,7 +309,7 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
     if targets:
         tables["target"] = target_frame(targets, file_name, problems)
     commentary = pd.DataFrame(notes) if notes else None
-    if not records and not targets and not notes:
+    if source.rows_read == 0:
         problems.append(Problem(file_name, DATA_SHEET, "the template has no figures filled in",
                                 "Type the figures in the white columns of the Data sheet and load it again"))
     return Batch(tables, commentary)

@@ -6,6 +6,7 @@ failure (errors stop the file, warnings do not) and returns the tidy observation
 Symbols (c, x, [c] ...) become the observation's status with no value, never zero.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -179,6 +180,8 @@ def observations_from(candidates: Candidates, context: LoadContext, problems: li
             f"(the first is {first_of[tuple(row[key])]})",
             "Keep one row per indicator, area and period: delete or correct the duplicate")
 
+    _check_reorganised(frame, context, add)
+
     # The status: the symbol column first, else a symbol typed in the value or a count.
     status = symbol_status.where(symbol_status != "", parsed["value"].status)
     status = status.where(status != "", parsed["numerator"].status)
@@ -202,6 +205,25 @@ def observations_from(candidates: Candidates, context: LoadContext, problems: li
     where = frame.loc[keep, "where_value"].to_numpy()
     check_history(result, where, file_name, context, problems)
     return result
+
+
+_ABOLISHED = re.compile(r"abolished (\d{1,2} [A-Za-z]+ \d{4})")
+
+
+def _check_reorganised(frame: pd.DataFrame, context: LoadContext, add) -> None:
+    """A figure for an abolished LA for a period after it was abolished belongs to its successors."""
+    for code in frame["area_code"].unique():
+        area = context.areas.get(code)
+        found = _ABOLISHED.search(area.notes) if area is not None and not area.current else None
+        if not found:
+            continue
+        abolished = datetime.strptime(found.group(1), "%d %B %Y").date()
+        later = frame.index[(frame["area_code"] == code) & frame["period"].map(lambda p: p.start >= abolished)]
+        successors = " and ".join(f"{a.name} ({a.old_code})" for a in context.areas.successors(code))
+        for index in later[:5]:
+            add(frame.at[index, "where_row"],
+                f"{area.name} was abolished on {found.group(1)}, before {frame.at[index, 'period_label']}",
+                f"Give the figures for {successors} instead")
 
 
 # -- history --------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ Also the helpers every load test needs: a fresh store with the reference data, a
 snapshot of every table's contents to prove a refused load changed nothing.
 """
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -61,13 +63,24 @@ def template_rows(path: Path) -> dict[tuple[str, str], int]:
     }
 
 
+_BLANKS: dict[str, Path] = {}
+
+
 def filled_template(
     path: Path, context: LoadContext, fills: dict[tuple[str, str], dict[str, object]],
     quarter: str = QUARTER, store: Store | None = None, edit=None,
 ) -> dict[tuple[str, str], int]:
     """Write the template for a quarter, type `fills` into it ({(indicator, area): {column: value}}),
     let `edit(sheet, rows)` do anything else, save it; returns the row numbers."""
-    write_template(path, context.catalogue, context.areas, parse_period(quarter), DUDLEY, store)
+    if store is None:  # a blank template is the same every time: write it once
+        blank = _BLANKS.get(quarter)
+        if blank is None or not blank.exists():
+            blank = Path(tempfile.mkdtemp()) / f"blank {quarter}.xlsx"
+            write_template(blank, context.catalogue, context.areas, parse_period(quarter), DUDLEY)
+            _BLANKS[quarter] = blank
+        shutil.copyfile(blank, path)
+    else:
+        write_template(path, context.catalogue, context.areas, parse_period(quarter), DUDLEY, store)
     rows = template_rows(path)
     book = openpyxl.load_workbook(path)
     sheet = book["Data"]

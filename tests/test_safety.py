@@ -1,0 +1,140 @@
+"""Unsafe files are refused before any parser opens them, with a message naming the file."""
+
+import zipfile
+
+import pytest
+
+from loaders import safety
+from loaders.pipeline import load_file
+from loaders.problems import LoadRefused
+from tests.workbooks import DUDLEY, contents, filled_template, fresh_store
+
+
+@pytest.fixture
+def store(tmp_path):
+    store, context = fresh_store(tmp_path)
+    yield store, context
+    store.close()
+
+
+def good_workbook(tmp_path, context):
+    path = tmp_path / "good.xlsx"
+    filled_template(path, context, {("cla_rate", DUDLEY): {"Value": 80}})
+    return path
+
+
+def with_member(source, target, name, data=b""):
+    """A copy of a workbook with one more part inside its zip."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in original.infolist():
+            copy.writestr(item, original.read(item.filename))
+        copy.writestr(name, data)
+    return target
+
+
+def refused_by_load(store, path):
+    store, context = store
+    before = contents(store)
+    report = load_file(store, path, context, user="analyst")
+    assert report.status == "refused"
+    assert contents(store) == before
+    (problem,) = report.problems
+    assert problem.file == path.name and problem.location == ""
+    return problem
+
+
+def test_a_good_workbook_passes(store, tmp_path):
+    safety.check_file(good_workbook(tmp_path, store[1]))  # raises if not
+
+
+@pytest.mark.parametrize("name", ["figures.xls", "figures.txt", "figures.ods", "figures"])
+def test_other_kinds_of_file(store, tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"Indicator,Value\ncla_rate,80\n")
+    problem = refused_by_load(store, path)
+    assert "files are not accepted" in problem.message
+    assert "Save the file as an Excel Workbook (.xlsx) or CSV" in problem.action
+
+
+def test_macro_enabled_by_name(store, tmp_path):
+    path = tmp_path / "scorecard.xlsm"
+    path.write_bytes(good_workbook(tmp_path, store[1]).read_bytes())
+    problem = refused_by_load(store, path)
+    assert problem.message == "'.xlsm' workbooks can hold macros, which Scorecard never opens"
+    assert str(problem).startswith("scorecard.xlsm: '.xlsm' workbooks can hold macros")
+
+
+def test_macros_inside_an_xlsx(store, tmp_path):
+    path = with_member(good_workbook(tmp_path, store[1]), tmp_path / "renamed.xlsx", "xl/vbaProject.bin", b"\0" * 64)
+    problem = refused_by_load(store, path)
+    assert "contains macros (vbaProject.bin)" in problem.message
+
+
+def test_external_links(store, tmp_path):
+    path = with_member(good_workbook(tmp_path, store[1]), tmp_path / "linked.xlsx",
+                       "xl/externalLinks/externalLink1.xml", b"<externalLink/>")
+    problem = refused_by_load(store, path)
+    assert "links to other workbooks" in problem.message and "Break Link" in problem.action
+
+
+def test_encrypted_workbook(store, tmp_path):
+    # What Excel writes for a password-protected workbook: an OLE compound file whose
+    # directory names an 'EncryptedPackage' stream (names are UTF-16).
+    path = tmp_path / "protected.xlsx"
+    header = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
+    directory = "EncryptedInfo".encode("utf-16-le") + b"\0" * 50 + "EncryptedPackage".encode("utf-16-le")
+    path.write_bytes(header + b"\0" * 2048 + directory + b"\0" * 4096)
+    problem = refused_by_load(store, path)
+    assert problem.message == "the workbook is password-protected (encrypted), so it cannot be read"
+    assert "remove the password" in problem.action
+
+
+def test_old_xls_saved_with_an_xlsx_name(store, tmp_path):
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 4096)
+    assert "old-style Excel file" in refused_by_load(store, path).message
+
+
+def test_not_a_zip_at_all(store, tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("Indicator,Value\n")
+    assert refused_by_load(store, path).message == "the file is not a real .xlsx workbook"
+
+
+def test_zip_bomb_by_ratio(store, tmp_path):
+    path = with_member(good_workbook(tmp_path, store[1]), tmp_path / "bomb.xlsx",
+                       "xl/worksheets/sheet9.xml", b"\0" * (64 * 1024**2))
+    assert path.stat().st_size < 1024**2  # 64 MB of zeros packs into well under 1 MB
+    problem = refused_by_load(store, path)
+    assert "zip bomb" in problem.message and "would unpack to 64 MB" in problem.message
+
+
+def test_zip_bomb_by_total_size_without_extracting(tmp_path, monkeypatch):
+    # The sizes come from the zip's directory: nothing is unpacked to find them.
+    path = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"x" * 4096)
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda *a, **k: pytest.fail("a member was extracted"))
+    with pytest.raises(LoadRefused, match="big.xlsx: the workbook would unpack to"):
+        safety.check_file(path)
+
+
+def test_csv_that_is_really_a_workbook(store, tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_bytes(good_workbook(tmp_path, store[1]).read_bytes())
+    assert refused_by_load(store, path).message == "the file is a workbook saved with a .csv name"
+
+
+def test_parquet_that_is_not_parquet(store, tmp_path):
+    path = tmp_path / "lait.parquet"
+    path.write_text("Data item,Value\n")
+    assert refused_by_load(store, path).message == "the file is not a parquet file"
+
+
+def test_upload_name_is_the_one_shown(store, tmp_path):
+    store_, context = store
+    path = tmp_path / "upload-3f2a.xlsm"
+    path.write_bytes(b"PK\x03\x04")
+    report = load_file(store_, path, context, user="analyst", file_name="Q3 scorecard.xlsm")
+    assert str(report.problems[0]).startswith("Q3 scorecard.xlsm: ")

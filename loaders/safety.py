@@ -1,11 +1,13 @@
 """Refuse unsafe files before any parser opens them.
 
 An .xlsx file is a zip archive: its central directory lists every member with its sizes,
-so macros, external links and zip bombs can be seen from the directory alone, without
-extracting anything. A password-protected workbook is not a zip at all but an OLE
+so macros and zip bombs can be seen from the directory alone, without extracting
+anything. External links are refused only when a formula uses one (the sheets are then
+streamed, never unpacked to disk). A password-protected workbook is not a zip at all but an OLE
 compound file (the format of old .xls files) holding an 'EncryptedPackage' stream.
 """
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -81,9 +83,6 @@ def _zip_problem(path: Path) -> tuple[str, str] | None:
     if any(name.rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
         return ("the workbook contains macros (vbaProject.bin), which Scorecard never opens",
                 "Save a copy as an Excel Workbook (.xlsx), which drops the macros, and load that")
-    if any(name.startswith("xl/externallinks/") for name in names):
-        return ("the workbook links to other workbooks (external links), so its values may be out of date",
-                "In Excel use Data > Edit Links > Break Link, save, and load the copy")
     if len(members) > MAX_MEMBERS:
         return (f"the workbook has {len(members):,} parts, far more than a real workbook",
                 "Check where the file came from; save the data again from Excel")
@@ -95,6 +94,30 @@ def _zip_problem(path: Path) -> tuple[str, str] | None:
         return (f"the workbook would unpack to {unpacked / 1024**2:,.0f} MB from {packed / 1024**2:,.1f} MB "
                 "(a 'zip bomb'), so it is not opened",
                 "Check where the file came from; if it is genuine, split it into smaller workbooks or send it as CSV")
+    if any(name.startswith("xl/externallinks/") for name in names) and (sheet := _sheet_using_links(path)):
+        return (f"formulas in {sheet} take their values from other workbooks (external links), "
+                "so the figures may be out of date",
+                "In Excel use Data > Edit Links > Break Link, save, and load the copy")
+    return None
+
+
+# A formula naming another workbook: <f>[1]Sheet1!A1</f> or <f>SUM('[2]Data'!B2:B9)</f>.
+_EXTERNAL_FORMULA = re.compile(rb"<f[^>]*>[^<]*\[\d+\]")
+
+
+def _sheet_using_links(path: Path) -> str | None:
+    """The first worksheet whose formulas use an external link, streamed in blocks (bounded
+    memory). Published DfE workbooks carry stale link parts that no cell uses: those pass."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename, re.IGNORECASE):
+                continue
+            with archive.open(member) as stream:
+                tail = b""
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    if _EXTERNAL_FORMULA.search(tail + block):
+                        return member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+                    tail = block[-4096:]
     return None
 
 

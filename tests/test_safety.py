@@ -1,7 +1,9 @@
 """Unsafe files are refused before any parser opens them, with a message naming the file."""
 
 import zipfile
+from pathlib import Path
 
+import openpyxl
 import pytest
 
 from loaders import safety
@@ -70,11 +72,27 @@ def test_macros_inside_an_xlsx(store, tmp_path):
     assert "contains macros (vbaProject.bin)" in problem.message
 
 
-def test_external_links(store, tmp_path):
-    path = with_member(good_workbook(tmp_path, store[1]), tmp_path / "linked.xlsx",
-                       "xl/externalLinks/externalLink1.xml", b"<externalLink/>")
+def test_external_links_used_by_a_formula(store, tmp_path):
+    source = tmp_path / "source.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Looked after children rate"
+    book.active["B1"] = "=[1]Sheet1!B7"  # a value that lives in another workbook
+    book.save(source)
+    path = with_member(source, tmp_path / "linked.xlsx", "xl/externalLinks/externalLink1.xml", b"<externalLink/>")
     problem = refused_by_load(store, path)
-    assert "links to other workbooks" in problem.message and "Break Link" in problem.action
+    assert problem.message.startswith("formulas in sheet1 take their values from other workbooks (external links)")
+    assert "Break Link" in problem.action
+
+
+def test_unused_external_link_parts_pass(store, tmp_path):
+    # The published DfE SFR34 workbook carries 23 stale link parts that no cell uses.
+    published = Path(__file__).resolve().parents[2] / "shared" / "data" / "public" / "cla_la_tables_2015_sfr34.xlsx"
+    with zipfile.ZipFile(published) as archive:
+        assert any(name.startswith("xl/externalLinks/") for name in archive.namelist())
+    safety.check_file(published)
+    path = with_member(good_workbook(tmp_path, store[1]), tmp_path / "stale.xlsx",
+                       "xl/externalLinks/externalLink1.xml", b"<externalLink/>")
+    safety.check_file(path)
 
 
 def test_encrypted_workbook(store, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import council, dfe_tables, ees, fingertips, lait, neighbours, safety, template
+from loaders import council, dfe_tables, ees, fingertips, la_codes, lait, neighbours, safety, template
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
 from loaders.tables import RawTable, read_csv, read_sheet_with_header
@@ -136,6 +136,7 @@ READERS: list[Reader] = [
     Reader(lait.KINDS, lait.detect, lait.read),
     Reader(fingertips.KINDS, fingertips.detect, fingertips.read),
     Reader(dfe_tables.KINDS, dfe_tables.detect, dfe_tables.read),
+    Reader(la_codes.KINDS, la_codes.detect, la_codes.read),
     Reader(council.KINDS, council.detect, council.read),  # the loosest test: last
 ]
 

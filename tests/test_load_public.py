@@ -206,3 +206,13 @@ def test_xlsx_and_csv_loads_agree_row_for_row(loaded, loaded_xlsx):
     pd.testing.assert_frame_equal(
         from_csv.sort_values(key).reset_index(drop=True), from_xlsx.sort_values(key).reset_index(drop=True)
     )
+
+
+def test_la_code_list_is_checked_against_the_area_directory(tmp_path_factory):
+    store, context = new_store(tmp_path_factory, "codes")
+    report = load_file(store, PUBLIC / "la_code_list.xlsx", context, user="test")
+    assert (report.status, report.kind, report.change.new) == ("loaded", "la_code_list", 0)
+    # Every LA is known; only LAIT's discontinued England number 1000 is not.
+    (warning,) = report.problems
+    assert warning.location == "Sheet1!A172" and "'England (discontinued)'" in warning.message
+    store.close()

@@ -87,7 +87,7 @@ def read_data(path: Path) -> pd.DataFrame:
         text = {name: "string" for name in ("Short Desc", "Data item", "Years", "LA and Regions", "Values")}
         wanted = lambda column: column.name.strip() in (*text, "LA Number")  # noqa: E731
         sheet = fastexcel.read_excel(str(path)).load_sheet(0, dtypes=text, use_columns=wanted)
-        frame = sheet.to_arrow().to_pandas()
+        frame = sheet.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)  # zero-copy
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     frame.columns = [str(column).strip() for column in frame.columns]

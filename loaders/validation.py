@@ -54,32 +54,40 @@ def read_grids(path: Path, sheets: list[str] | None = None) -> dict[str, Grid]:
     formula nobody calculated (a file written by a program) reads as an empty cell."""
     import openpyxl
 
-    values = openpyxl.load_workbook(path, data_only=True)
-    formulas = openpyxl.load_workbook(path, data_only=False)
+    # Read-only mode streams the sheets: much faster, and it still sees formats and fills.
+    values = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
     grids = {}
-    for name in sheets or values.sheetnames:
-        sheet, formula_sheet = values[name], formulas[name]
-        rows, uncalculated, fills = [], set(), {}
-        for r, row in enumerate(sheet.iter_rows()):
-            line = []
-            for c, cell in enumerate(row):
-                value = cell.value
-                if value is None:
-                    raw = formula_sheet.cell(row=r + 1, column=c + 1).value
-                    if isinstance(raw, str) and raw.startswith("="):
-                        uncalculated.add((r, c))
-                elif isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-                    value = round(value * 100, 10)  # 8.5% typed in Excel is stored as 0.085
-                if isinstance(value, datetime):
-                    value = value.date().isoformat()
-                line.append(cell_text(value).strip() if isinstance(value, str) else cell_text(value))
-                colour = cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type == "solid" else None
-                if isinstance(colour, str):
-                    fills[(r, c)] = colour
-            rows.append(line)
-        grids[name] = Grid(name, rows, uncalculated, fills)
-    values.close()
-    formulas.close()
+    try:
+        for name in sheets or values.sheetnames:
+            uncalculated = {
+                (r, c)
+                for r, row in enumerate(formulas[name].iter_rows(values_only=True))
+                for c, raw in enumerate(row)
+                if isinstance(raw, str) and raw.startswith("=")
+            }
+            rows, fills = [], {}
+            for r, row in enumerate(values[name].iter_rows()):
+                line = []
+                for c, cell in enumerate(row):
+                    value = getattr(cell, "value", None)
+                    if value is not None:
+                        uncalculated.discard((r, c))  # a formula with a saved result is fine
+                    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (
+                        getattr(cell, "number_format", "") or ""
+                    ):
+                        value = round(value * 100, 10)  # 8.5% typed in Excel is stored as 0.085
+                    if isinstance(value, datetime):
+                        value = value.date().isoformat()
+                    line.append(cell_text(value).strip() if isinstance(value, str) else cell_text(value))
+                    fill = getattr(cell, "fill", None)
+                    if fill is not None and fill.fill_type == "solid" and isinstance(fill.fgColor.rgb, str):
+                        fills[(r, c)] = fill.fgColor.rgb
+                rows.append(line)
+            grids[name] = Grid(name, rows, uncalculated, fills)
+    finally:
+        values.close()
+        formulas.close()
     return grids
 
 

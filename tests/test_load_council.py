@@ -1,10 +1,11 @@
 """The council scorecard layout: a realistic workbook built here, loaded through the pipeline."""
 
-
+import openpyxl
 import pytest
 
 from loaders.pipeline import load_file
-from scorecard import schema
+from scorecard import cli, schema
+from scorecard.store import Store
 from tests.workbooks import DUDLEY, council_workbook, fresh_store
 
 WALSALL = "E08000030"
@@ -114,3 +115,30 @@ def test_as_council_overrides_detection(tmp_path):
     assert (report.kind, report.status) == ("council", "dry run")
     assert report.change.new > 20
     store.close()
+
+
+def test_monthly_neet_with_excel_percentages(tmp_path):
+    store, context = fresh_store(tmp_path)
+    path = council_workbook(tmp_path / "neet monthly.xlsx", [
+        ["ECONOMIC WELLBEING"],
+        ["", "NEET 16-18", "Low", 0.071, 0.068, 0.064, "6.1%", "", "", ""],
+    ], periods=["Apr-10", "May-10", "Jun-10", "Jul-10"])
+    book = openpyxl.load_workbook(path)
+    for column in "DEF":  # typed as percentages in Excel: stored as fractions, shown as 7.1%
+        book["Scorecard"][f"{column}7"].number_format = "0.0%"
+    book.save(path)
+    report = load_file(store, path, context, user="analyst")
+    assert report.status == "loaded", [str(p) for p in report.problems]
+    rows = store.table(schema.observation).sort_values("period_end")
+    assert rows["period"].tolist() == ["30 Apr 2010", "31 May 2010", "30 Jun 2010", "31 Jul 2010"]
+    assert rows["value"].tolist() == [7.1, 6.8, 6.4, 6.1]
+    store.close()
+
+
+def test_cli_load_with_area(tmp_path, capsys):
+    path = council_workbook(tmp_path / "Walsall scorecard.xlsx")
+    database = tmp_path / "cli.duckdb"
+    assert cli.main(["load", "--db", str(database), "--area", "Walsall", str(path)]) == 0
+    assert "loaded as load 1 (council)" in capsys.readouterr().out
+    with Store.open(database) as store:
+        assert set(store.table(schema.observation)["area_code"]) == {WALSALL}

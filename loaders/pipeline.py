@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
 from loaders import council, dfe_tables, ees, fingertips, la_codes, lait, neighbours, safety, template
 from loaders.context import LoadContext
@@ -255,6 +256,41 @@ def load_file(
             report.problems = [replace(problem, file=file_name) for problem in report.problems]
 
 
+OBSERVATION_KEY = ["indicator_id", "area_code", "period", "breakdown"]
+
+
+def _keep_known_counts(store: Store, batch: Batch) -> None:
+    """A file that publishes only the rate (LAIT) does not wipe the counts another file
+    gave for the same figure: where the value and symbol agree, the counts are kept, so
+    the row is unchanged rather than revised. A different value is a real revision."""
+    frame = batch.tables.get("observation")
+    if frame is None or frame.empty:
+        return
+    bare = frame["numerator"].isna() & frame["denominator"].isna()
+    if not bare.any():
+        return
+    table = schema.observation
+    ids = frame.loc[bare, "indicator_id"].unique().tolist()
+    known = store.frame(
+        sa.select(*[table.c[name] for name in [*OBSERVATION_KEY, "numerator", "denominator", "value", "status"]])
+        .where(table.c.indicator_id.in_(ids))
+        .where(table.c.numerator.isnot(None) | table.c.denominator.isnot(None))
+    )
+    if known.empty:
+        return
+    matched = frame[OBSERVATION_KEY].merge(known, on=OBSERVATION_KEY, how="left")
+    same = (
+        bare.to_numpy()
+        & (matched["status"].to_numpy() == frame["status"].to_numpy())
+        & (
+            (matched["value"].to_numpy() == frame["value"].to_numpy())
+            | (matched["value"].isna().to_numpy() & frame["value"].isna().to_numpy() & matched["status"].notna().to_numpy())
+        )
+    )
+    frame.loc[same, "numerator"] = matched.loc[same, "numerator"].to_numpy()
+    frame.loc[same, "denominator"] = matched.loc[same, "denominator"].to_numpy()
+
+
 def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
     try:
         digest = sha256_of(path) if path.exists() else ""
@@ -271,6 +307,7 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
     if errors(report.problems):
         report.status = "refused"
         return report
+    _keep_known_counts(store, batch)
     if dry_run:
         report.status = "dry run"
         report.change = store.preview(batch)

@@ -211,3 +211,17 @@ def test_dictionary_alone_adds_benchmark_indicators(tmp_path):
     outside = {code for code in dictionary["Measure_short"] if context.catalogue.by_lait_code(code) is None}
     assert set(benchmarks["lait_code"]) == outside
     store.close()
+
+
+def test_lait_rates_keep_the_counts_another_file_gave(blocks, tmp_path):
+    folder, _part = blocks
+    store, context = new_store(tmp_path)
+    load_file(store, PUBLIC / "cla_number_and_rate_per_10k_children_2021_2025.csv", context, user="test")
+    report = load_file(store, folder / "lait.csv", context, user="test")
+    assert report.status == "loaded"
+    dudley = value(store, "cla_rate", DUDLEY, "31 Mar 2025")
+    assert (dudley["numerator"], dudley["value"]) == (575, 81)  # same rate: the count stays
+    # 2021 to 2025 for every area agree in both files, so none of those rows is revised.
+    assert report.change.unchanged > 700
+    assert store.table(schema.observation_revision, indicator_id="cla_rate").shape[0] == report.change.revised
+    store.close()

@@ -10,13 +10,12 @@ import zipfile
 from datetime import date
 
 import pandas as pd
-import sqlalchemy as sa
 
 from loaders.context import LoadContext
 from loaders.problems import Problem
 from loaders.validation import Candidates, observations_from, period_for, read_grids
 from loaders.values import parse_values
-from scorecard import periods, schema
+from scorecard import figures, periods
 from scorecard.areas import AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
 from scorecard.model import PeriodType, Unit
@@ -98,30 +97,26 @@ def template_rows(catalogue: Catalogue, areas: AreaDirectory, quarter: Period, a
     return rows
 
 
-def _earlier_values(store, rows: list[dict]) -> dict[tuple[str, str], tuple[str, str]]:
-    """The latest figure before each row's period, by (indicator, area): (period, shown value)."""
+def _earlier_values(store, catalogue: Catalogue, rows: list[dict]) -> dict[tuple[str, str], tuple[str, str]]:
+    """The latest figure before each row's period, by (indicator, area): (period, figure as the
+    scorecard shows it: a rate worked out from its count, a symbol in brackets)."""
     if store is None or not rows:
         return {}
-    table = schema.observation
-    latest_end = max(row["period"].end for row in rows)
-    found = store.frame(
-        sa.select(table.c.indicator_id, table.c.area_code, table.c.period, table.c.period_end,
-                  table.c.value, table.c.status)
-        .where(table.c.area_code.in_(sorted({row["area"].code for row in rows})),
-               table.c.indicator_id.in_(sorted({row["indicator"].id for row in rows})),
-               table.c.breakdown == "all", table.c.period_end < latest_end)
-        .order_by(table.c.period_end)
+    found = figures.observations(
+        store, sorted({row["indicator"].id for row in rows}), sorted({row["area"].code for row in rows}),
+        until=max(row["period"].end for row in rows),
     )
-    earlier: dict[tuple[str, str], tuple[str, str]] = {}
+    if found.empty:
+        return {}
+    found = figures.with_figures(found, figures.populations(store, sorted(set(found["area_code"]))), catalogue)
     ends = {(row["indicator"].id, row["area"].code): row["period"].end for row in rows}
-    decimals = {row["indicator"].id: row["indicator"].decimals for row in rows}
-    for record in found.itertuples():
+    earlier: dict[tuple[str, str], tuple[str, str]] = {}
+    for record in found.sort_values("period_end").itertuples():
         key = (record.indicator_id, record.area_code)
         if key in ends and pd.Timestamp(record.period_end).date() < ends[key]:
-            shown = display_symbol(record.status) if record.status else (
-                "" if pd.isna(record.value) else f"{record.value:,.{decimals[record.indicator_id]}f}"
-            )
-            earlier[key] = (record.period, shown)  # ordered by date: the last one wins
+            decimals = catalogue.get(record.indicator_id).decimals
+            shown = display_symbol(record.figure_status) if record.figure_status else f"{record.figure_value:,.{decimals}f}"
+            earlier[key] = (record.period, shown)  # in date order: the last one wins
     return earlier
 
 
@@ -133,7 +128,7 @@ def write_template(path, catalogue: Catalogue, areas: AreaDirectory, quarter: Pe
     from openpyxl.worksheet.datavalidation import DataValidation
 
     rows = template_rows(catalogue, areas, quarter, area_code)
-    earlier = _earlier_values(store, rows)
+    earlier = _earlier_values(store, catalogue, rows)
     area = areas.resolve_or_raise(area_code)
     book = Workbook()
     _instructions(book.active, area.name, quarter)

@@ -239,7 +239,8 @@ def _check_reorganised(frame: pd.DataFrame, context: LoadContext, add) -> None:
 
 def check_history(frame: pd.DataFrame, where, file_name: str, context: LoadContext, problems: list[Problem]) -> None:
     """Warn about a value far outside what the store holds for the same indicator and area:
-    beyond the earlier range by twice its width (a typed 810 for 81, or 0.81)."""
+    beyond the earlier range by three times its width, or a quarter of its level if wider
+    (catches 810 or 8.1 typed for 81; a real jump from 3.4% to 5.1% NEET passes)."""
     store = getattr(context, "store", None)
     if store is None or frame.empty:
         return
@@ -262,8 +263,8 @@ def check_history(frame: pd.DataFrame, where, file_name: str, context: LoadConte
         if not (row.points >= HISTORY_MIN_POINTS) or np.isnan(row.value):
             continue
         indicator = context.catalogue.get(row.indicator_id)
-        spread = max(row.high - row.low, 0.1 * abs((row.high + row.low) / 2), 10.0 ** -indicator.decimals)
-        if row.value < row.low - 2 * spread or row.value > row.high + 2 * spread:
+        spread = max(row.high - row.low, 0.25 * abs((row.high + row.low) / 2), 10.0 ** -indicator.decimals)
+        if row.value < row.low - 3 * spread or row.value > row.high + 3 * spread:
             problems.append(Problem(
                 file_name, row.where,
                 f"{row.value:g} is far outside {indicator.short_title}'s earlier values for {row.area_code} "

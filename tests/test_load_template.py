@@ -1,5 +1,7 @@
 """Scorecard's own template: what it writes, and loading it back once an analyst has filled it in."""
 
+from pathlib import Path
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from scorecard import cli, schema
 from tests.workbooks import DUDLEY, cell, column_of, filled_template, fresh_store, template_rows
 
 BRIERLEY_HILL = "E08000027-BRH"
+CLA_DUDLEY = ("cla_rate", DUDLEY)
 
 
 @pytest.fixture
@@ -137,3 +140,18 @@ def test_template_cell_names_match_problems(setup):
     report = load_file(store, path, context, user="analyst")
     (problem,) = report.problems
     assert problem.location == cell(path, ("cla_rate", DUDLEY), "Value") == f"Data!I{template_rows(path)[('cla_rate', DUDLEY)]}"
+
+
+def test_earlier_value_is_the_figure_the_scorecard_shows(setup):
+    # A count loaded alone shows as its rate: Dudley CLA 575 on 31 March 2025 over the ONS
+    # mid-2024 population of 71,124 aged 0-17 is 80.85, published as 81.
+    store, context, tmp_path = setup
+    ons = Path(__file__).resolve().parents[2] / "shared" / "data" / "public" / "ons_mid-year_population_estimates_2012_to_2024.csv"
+    assert load_file(store, ons, context, user="analyst").status == "loaded"
+    q4 = tmp_path / "q4.xlsx"
+    filled_template(q4, context, {CLA_DUDLEY: {"Numerator": 575}}, quarter="2024-25 Q4")
+    assert load_file(store, q4, context, user="analyst").status == "loaded"
+    rows = filled_template(tmp_path / "q1.xlsx", context, {}, quarter="2025-26 Q1", store=store)
+    sheet = openpyxl.load_workbook(tmp_path / "q1.xlsx")["Data"]
+    row = rows[CLA_DUDLEY]
+    assert (sheet[f"E{row}"].value, sheet[f"F{row}"].value) == ("31 Mar 2025", "81")

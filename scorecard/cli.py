@@ -6,7 +6,6 @@ that does the work and returns the exit code. Errors a user can fix are raised a
 """
 
 import argparse
-import csv
 import json
 import sys
 from datetime import date
@@ -187,7 +186,8 @@ def add_show(commands) -> None:
     parser.add_argument("--outcome", help="one outcome area, by id or title")
     parser.add_argument("--indicator", action="append", metavar="ID", help="only this indicator (repeatable)")
     parser.add_argument("--framework", default="ecm", help="outcome framework (default: ecm)")
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    parser.add_argument("-o", "--output", help="write to this file (needed for xlsx)")
     parser.set_defaults(run=run_show)
 
 
@@ -217,13 +217,30 @@ def run_show(args) -> int:
         ordered = [{**{name: row[name] for name in JSON_FIELDS_FIRST}, **row} for row in rows]
         json.dump(ordered, sys.stdout, indent=2, default=str)
         print()
-    elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else JSON_FIELDS_FIRST)
-        writer.writeheader()
-        writer.writerows(rows)
+    elif args.format in ("csv", "xlsx"):
+        _export(args, rows)
     else:
         _print_scorecard(scorecard)
     return 0
+
+
+def _export(args, rows: list[dict]) -> None:
+    """CSV or XLSX through scorecard.exports, so no cell can run as a formula."""
+    from scorecard import exports
+
+    header = list(rows[0]) if rows else JSON_FIELDS_FIRST
+    values = [[", ".join(map(str, v)) if isinstance(v, list) else v for v in row.values()] for row in rows]
+    if args.format == "xlsx":
+        if not args.output:
+            raise UserError("An XLSX scorecard needs a file to go in: add -o FILE.xlsx.")
+        Path(args.output).write_bytes(exports.xlsx_bytes(header, values))
+        print(f"Scorecard written to {args.output}.")
+        return
+    text = exports.csv_text(header, values)
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
 
 
 def _indicator_ids(catalogue, given: list[str] | None) -> set[str]:

@@ -235,3 +235,18 @@ def test_refused_file_does_not_touch_commentary(loaded):
     refused(loaded, {CLA: {"Value": "twelve", "Comment": "should not appear"}})
     assert store.table(schema.commentary)["text"].tolist() == ["Q2 note"]
     assert isinstance(store.table(schema.load), pd.DataFrame) and len(store.loads()) == 1
+
+
+def test_council_layout_formula_and_excel_error(tmp_path):
+    store, context = fresh_store(tmp_path)
+    rows = [["STAYING SAFE"], ["", "CLA rate", "", "77", "=D7*1.05", "#DIV/0!", "85", "", "", ""]]
+    path = council_workbook(tmp_path / "council.xlsx", rows)
+    before = contents(store)
+    report = load_file(store, path, context, user="analyst")
+    problems = {p.location: p.message for p in report.problems if p.severity == "error"}
+    assert problems == {
+        "Scorecard!E7": "the cell has a formula but no saved result",
+        "Scorecard!F7": "'#DIV/0!' is an Excel error, not a figure",
+    }
+    assert report.status == "refused" and contents(store) == before
+    store.close()

@@ -210,8 +210,8 @@ def _instructions(sheet, area_name: str, quarter: Period) -> None:
         "indicator is reported by locality.",
         "2. Type the figures in the white columns: Numerator, Denominator, Value, Symbol, Target and Comment. "
         "The grey columns are fixed.",
-        "3. For a rate or percentage, give the numerator and denominator if you have them. Scorecard works "
-        "the rate out again from them.",
+        "3. For a rate, give the count as the Numerator: Scorecard works the rate out from it and the ONS "
+        "population. For a percentage, give the numerator and denominator if you have them.",
         "4. If a figure is suppressed or not available, leave Value empty and choose a symbol: "
         + "; ".join(f"{symbol} = {SYMBOLS[symbol.lower()]}" for symbol in SYMBOL_CHOICES) + ".",
         "5. Type percentages as numbers from 0 to 100, for example 8.5 for 8.5%.",
@@ -226,8 +226,9 @@ def _instructions(sheet, area_name: str, quarter: Period) -> None:
     for line in lines:
         sheet.append([line])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A3"].font = Font(bold=True)
-    sheet["A14"].font = Font(bold=True)
+    for row in sheet.iter_rows():
+        if row[0].value in ("How to fill in this workbook", "Loading it"):
+            row[0].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 110
     for row in sheet.iter_rows():
         row[0].alignment = Alignment(wrap_text=True, vertical="top")

@@ -62,6 +62,14 @@ def create_app() -> dash.Dash:
 app = create_app()
 server = app.server
 
+
+@server.route("/healthz")
+def healthz():
+    from layouts._service import views
+    from scorecard.serve import healthz as check
+
+    return check(views().store)
+
 if __name__ == "__main__":
     app.run(
         host=os.environ.get("SCORECARD_HOST", "127.0.0.1"),

@@ -398,9 +398,23 @@ def run_template(args) -> int:
     return 0
 
 
+def add_serve(commands) -> None:
+    parser = commands.add_parser("serve", help="serve the app under gunicorn")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8050)
+    parser.set_defaults(run=run_serve)
+
+
+def run_serve(args) -> int:
+    from scorecard.serve import serve
+
+    _open_store(args).close()  # a missing database is explained here, not in a worker's log
+    return serve(args.db, args.host, args.port)
+
+
 # -- entry point -------------------------------------------------------------------------------
 
-SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template]
+SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve]
 
 
 def parser() -> argparse.ArgumentParser:

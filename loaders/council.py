@@ -19,7 +19,7 @@ from loaders.tables import column_letter
 from loaders.template import target_frame
 from loaders.validation import Candidates, Grid, observations_from, period_for, read_grids
 from scorecard import periods
-from scorecard.model import PeriodType
+from scorecard.model import PeriodType, Polarity
 from scorecard.periods import Period
 from scorecard.store import Batch
 
@@ -148,6 +148,8 @@ def _read_sheet(source, grid: Grid, header_row: int, context, problems, candidat
                                     "Use the indicator's title, alias or NI code, add it to the catalogue, "
                                     "or delete the row"))
             continue
+        if extra["polarity"] is not None:
+            _check_polarity(grid.text(r, extra["polarity"]), indicator, where(r, extra["polarity"]), file_name, problems)
         for c in uncalculated:
             problems.append(Problem(file_name, where(r, c), "the cell has a formula but no saved result",
                                     "Open the workbook in Excel so it calculates, save it and load it again"))
@@ -169,6 +171,27 @@ def _read_sheet(source, grid: Grid, header_row: int, context, problems, candidat
             notes.append({"indicator_id": indicator.id, "area_code": area.code, "period": comment_period,
                           "text": comment, "author": f"Council workbook {file_name}",
                           "written_at": pd.Timestamp.now().floor("s").to_pydatetime(), "supersedes": None})
+
+
+POLARITY_WORDS = {
+    "high": Polarity.HIGHER_IS_BETTER, "higher": Polarity.HIGHER_IS_BETTER, "higher is better": Polarity.HIGHER_IS_BETTER,
+    "up": Polarity.HIGHER_IS_BETTER, "low": Polarity.LOWER_IS_BETTER, "lower": Polarity.LOWER_IS_BETTER,
+    "lower is better": Polarity.LOWER_IS_BETTER, "down": Polarity.LOWER_IS_BETTER, "neither": Polarity.NONE,
+    "none": Polarity.NONE, "n a": Polarity.NONE,
+}
+
+
+def _check_polarity(text: str, indicator, where: str, file_name: str, problems: list[Problem]) -> None:
+    """The catalogue decides polarity; say so when the workbook thinks otherwise."""
+    said = POLARITY_WORDS.get(_key(text))
+    if said is not None and said != indicator.polarity:
+        words = {Polarity.HIGHER_IS_BETTER: "higher is better", Polarity.LOWER_IS_BETTER: "lower is better",
+                 Polarity.NONE: "no polarity"}
+        problems.append(Problem(
+            file_name, where,
+            f"the workbook says {words[said]} for {indicator.short_title}; the catalogue says {words[indicator.polarity]}",
+            "Scorecard judges by the catalogue; change the catalogue if the workbook is right", Severity.WARNING,
+        ))
 
 
 # Units councils add to titles: 'CLA rate per 10,000', 'NEET (%)'.

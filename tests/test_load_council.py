@@ -142,3 +142,15 @@ def test_cli_load_with_area(tmp_path, capsys):
     assert "loaded as load 1 (council)" in capsys.readouterr().out
     with Store.open(database) as store:
         assert set(store.table(schema.observation)["area_code"]) == {WALSALL}
+
+
+def test_polarity_that_disagrees_with_the_catalogue_is_a_warning(tmp_path):
+    store, context = fresh_store(tmp_path)
+    rows = [["", "5 A*-C including English and maths", "Low", "48.9", "", "", "", "", "", ""]]
+    report = load_file(store, council_workbook(tmp_path / "p.xlsx", rows), context, user="analyst")
+    assert report.status == "loaded"
+    (warning,) = [p for p in report.problems if p.location == "Scorecard!C6"]
+    assert warning.severity == "warning"
+    assert warning.message == ("the workbook says lower is better for 5 GCSEs A* to C with English and maths; "
+                               "the catalogue says higher is better")
+    store.close()

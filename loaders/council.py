@@ -17,7 +17,7 @@ from loaders.context import LoadContext
 from loaders.problems import Problem, Severity
 from loaders.tables import column_letter
 from loaders.template import target_frame
-from loaders.validation import Candidates, Grid, observations_from, period_for, read_grids
+from loaders.validation import Candidates, Grid, changed_commentary, observations_from, period_for, read_grids
 from scorecard import periods
 from scorecard.model import PeriodType, Polarity
 from scorecard.periods import Period
@@ -103,7 +103,7 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
         tables["observation"] = observations_from(Candidates(source.name, frame), context, problems)
     if targets:
         tables["target"] = target_frame(targets, source.name, problems)
-    return Batch(tables, pd.DataFrame(notes) if notes else None)
+    return Batch(tables, changed_commentary(notes, context))
 
 
 def _read_sheet(source, grid: Grid, header_row: int, context, problems, candidates, targets, notes) -> None:

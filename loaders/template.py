@@ -13,7 +13,7 @@ import pandas as pd
 
 from loaders.context import LoadContext
 from loaders.problems import Problem
-from loaders.validation import Candidates, observations_from, period_for, read_grids
+from loaders.validation import Candidates, changed_commentary, observations_from, period_for, read_grids
 from loaders.values import parse_values
 from scorecard import figures, periods
 from scorecard.areas import AreaDirectory
@@ -314,7 +314,7 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
         tables["observation"] = observations_from(Candidates(file_name, pd.DataFrame(records)), context, problems)
     if targets:
         tables["target"] = target_frame(targets, file_name, problems)
-    commentary = pd.DataFrame(notes) if notes else None
+    commentary = changed_commentary(notes, context)
     if source.rows_read == 0:
         problems.append(Problem(file_name, DATA_SHEET, "the template has no figures filled in",
                                 "Type the figures in the white columns of the Data sheet and load it again"))

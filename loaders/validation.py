@@ -272,3 +272,23 @@ def check_history(frame: pd.DataFrame, where, file_name: str, context: LoadConte
                 "Check the figure (a misplaced decimal point or a count typed as a rate); load it if it is right",
                 Severity.WARNING,
             ))
+
+
+def changed_commentary(notes: list[dict], context: LoadContext) -> pd.DataFrame | None:
+    """Commentary rows whose text differs from the current version in the store: loading a
+    corrected copy of a workbook does not repeat the comments that did not change."""
+    store = getattr(context, "store", None)
+    if not notes:
+        return None
+    frame = pd.DataFrame(notes)
+    if store is None:
+        return frame
+    table = schema.commentary
+    current = store.frame(
+        sa.select(table.c.indicator_id, table.c.area_code, table.c.period, table.c.text, table.c.id)
+        .where(table.c.indicator_id.in_(list(frame["indicator_id"].unique())))
+        .order_by(table.c.id)
+    ).drop_duplicates(["indicator_id", "area_code", "period"], keep="last")
+    merged = frame.merge(current, on=["indicator_id", "area_code", "period"], how="left", suffixes=("", "_now"))
+    fresh = frame[(merged["text"] != merged["text_now"]).to_numpy()]
+    return fresh.reset_index(drop=True) if len(fresh) else None

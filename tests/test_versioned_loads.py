@@ -140,3 +140,13 @@ def test_a_load_killed_part_way_leaves_the_database_as_it_was(first_load, tmp_pa
     with Store.open(database) as reopened:
         assert contents(reopened) == before
         assert load_file(reopened, second, context, user="analyst").status == "loaded"  # and it still works
+
+
+def test_a_corrected_copy_does_not_repeat_unchanged_comments(first_load):
+    store, context, first, _ = first_load
+    corrected = first.with_name("Q3 first v2.xlsx")
+    filled_template(corrected, context, {CLA: {"Value": 80.5, "Comment": "First note"},
+                                         NEET: {"Value": 4.0, "Comment": "New note"}})
+    report = load_file(store, corrected, context, user="analyst")
+    assert report.status == "loaded"
+    assert sorted(store.table(schema.commentary)["text"]) == ["First note", "New note"]

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from loaders import council, dfe_tables, ees, fingertips, la_codes, lait, neighbours, safety, template
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
-from loaders.tables import RawTable, read_csv, read_sheet_with_header
+from loaders.tables import RawTable, first_row, read_csv, read_sheet_with_header
 from scorecard import schema
 from scorecard.store import Batch, Change, Store
 
@@ -71,7 +71,10 @@ class Source:
         elif self.suffix == ".csv":
             names = list(pd.read_csv(self.path, nrows=0, encoding="utf-8-sig").columns)
         elif self.suffix == ".xlsx":
-            names = _first_row_of_first_sheet(self.path)
+            try:
+                names = first_row(self.path)
+            except Exception:  # an unusual package layout: let openpyxl find the header
+                names = _first_row_of_first_sheet(self.path)
         else:
             names = []
         return [str(name).strip() for name in names]

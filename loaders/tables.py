@@ -67,3 +67,62 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def first_row(path: Path, search_rows: int = 20) -> list[str]:
+    """The first non-empty row of a workbook's first sheet, streamed from the file: layout
+    detection must not parse a 641,070-row sheet (or a 2 MB workbook's styles) to see a header."""
+    import re
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        with archive.open("xl/workbook.xml") as stream:
+            first_id = next(el.get(relationship) for _, el in iterparse(stream) if el.tag == f"{main}sheet")
+        with archive.open("xl/_rels/workbook.xml.rels") as stream:
+            target = next(el.get("Target") for _, el in iterparse(stream) if el.get("Id") == first_id)
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        cells: dict[int, tuple[str, str]] = {}  # column -> (type, text)
+        with archive.open(part) as stream:
+            for _, element in iterparse(stream):
+                if element.tag != f"{main}row":
+                    continue
+                for cell in element.iter(f"{main}c"):
+                    letters = re.match(r"[A-Z]+", cell.get("r", "")) if cell.get("r") else None
+                    column = _column_number(letters.group()) if letters else len(cells) + 1
+                    text = "".join(t.text or "" for t in cell.iter(f"{main}t")) if cell.get("t") == "inlineStr" else (
+                        (cell.findtext(f"{main}v") or ""))
+                    if text.strip():
+                        cells[column] = (cell.get("t") or "", text)
+                search_rows -= 1
+                if cells or search_rows <= 0:
+                    break
+        wanted = {int(text) for kind, text in cells.values() if kind == "s"}
+        shared: dict[int, str] = {}
+        if wanted and "xl/sharedStrings.xml" in names:
+            with archive.open("xl/sharedStrings.xml") as stream:
+                index = 0
+                for _, element in iterparse(stream):
+                    if element.tag == f"{main}si":
+                        if index in wanted:
+                            shared[index] = "".join(t.text or "" for t in element.iter(f"{main}t"))
+                        index += 1
+                        element.clear()
+                        if index > max(wanted):
+                            break
+    if not cells:
+        return []
+    row = [""] * max(cells)
+    for column, (kind, text) in cells.items():
+        row[column - 1] = shared.get(int(text), "") if kind == "s" else text
+    return row
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number

@@ -412,9 +412,44 @@ def run_serve(args) -> int:
     return serve(args.db, args.host, args.port)
 
 
+def add_backup(commands) -> None:
+    parser = commands.add_parser("backup", help="copy the whole database to one file")
+    parser.add_argument("file", metavar="FILE", help="the backup file to write (.zip)")
+    parser.set_defaults(run=run_backup)
+
+
+def run_backup(args) -> int:
+    from scorecard.backup import backup
+
+    with _open_store(args) as store:
+        manifest = backup(store, Path(args.file))
+    print(f"Backed up {sum(manifest['tables'].values()):,} rows from {len(manifest['tables'])} tables to {args.file}.")
+    return 0
+
+
+def add_restore(commands) -> None:
+    parser = commands.add_parser("restore", help="replace the database's content with a backup")
+    parser.add_argument("file", metavar="FILE", help="a file made by 'scorecard backup'")
+    parser.set_defaults(run=run_restore)
+
+
+def run_restore(args) -> int:
+    from scorecard.backup import BackupError, restore
+
+    if not Path(args.file).is_file():
+        raise UserError(f"{args.file}: no such file")
+    with _open_store(args, create=True) as store:
+        try:
+            manifest = restore(store, Path(args.file))
+        except BackupError as bad:
+            raise UserError(str(bad)) from bad
+    print(f"Restored {sum(manifest['tables'].values()):,} rows taken on {manifest['taken_at']}.")
+    return 0
+
+
 # -- entry point -------------------------------------------------------------------------------
 
-SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve]
+SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve, add_backup, add_restore]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -87,8 +87,10 @@ def median_run(runs: list[dict]) -> dict:
 def in_fresh_process(step: str, *arguments: Path) -> dict:
     result = subprocess.run(
         [sys.executable, __file__, "--step", step, *map(str, arguments)],
-        capture_output=True, text=True, cwd=REPO, check=True,
+        capture_output=True, text=True, cwd=REPO,
     )
+    if result.returncode != 0:
+        sys.exit(f"the {step} step failed:\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -110,7 +112,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     workbook, db = folder / "lait_long.xlsx", folder / "ingest.duckdb"
     db.unlink(missing_ok=True)
-    shutil.copy(DICTIONARY, folder / DICTIONARY.name)  # LAIT's dictionary sits beside its data
+    (folder / DICTIONARY.name).unlink(missing_ok=True)
+    shutil.copyfile(DICTIONARY, folder / DICTIONARY.name)  # LAIT's dictionary sits beside its data
     started = time.perf_counter()
     rows = write_workbook(workbook)
     written = time.perf_counter() - started
@@ -121,7 +124,8 @@ def main() -> None:
     reads, loads = [], []
     for attempt in range(args.repeat):
         reads.append(in_fresh_process("read", workbook))
-        db.unlink(missing_ok=True)
+        for leftover in (db, db.with_name(db.name + ".wal")):
+            leftover.unlink(missing_ok=True)
         loads.append(in_fresh_process("load", workbook, db))
         if loads[-1]["exit"] != 0:
             sys.exit(f"the load failed (exit {loads[-1]['exit']})")

@@ -216,3 +216,24 @@ def test_la_code_list_is_checked_against_the_area_directory(tmp_path_factory):
     (warning,) = report.problems
     assert warning.location == "Sheet1!A172" and "'England (discontinued)'" in warning.message
     store.close()
+
+
+def test_releases_with_renamed_or_dropped_columns(tmp_path_factory):
+    """An older CLA release called the population 'population_count'; a CIN release can
+    come without its rate columns. Both still load, counts and all."""
+    folder = tmp_path_factory.mktemp("releases")
+    store, context = new_store(tmp_path_factory, "releases_db")
+    cla = pd.read_csv(CLA, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    cla.rename(columns={"population_estimate": "population_count"}).to_csv(folder / "cla_old.csv", index=False)
+    cin = pd.read_csv(CIN, dtype=str, keep_default_na=False)
+    cin.drop(columns=[column for column in cin.columns if column.endswith("_rate")]).to_csv(
+        folder / "cin_no_rates.csv", index=False
+    )
+    for name, kind in (("cla_old.csv", "ees_cla"), ("cin_no_rates.csv", "ees_cin")):
+        report = load_file(store, folder / name, context, user="test")
+        assert (report.status, report.kind) == ("loaded", kind), [str(p) for p in report.problems]
+    cla_row = observation(store, "cla_rate", DUDLEY, "31 Mar 2025")
+    assert (cla_row["numerator"], cla_row["denominator"], cla_row["value"]) == (575, 71124, 81)
+    cin_row = observation(store, "cin_rate", DUDLEY, "31 Mar 2024")
+    assert cin_row["numerator"] == 2215 and pd.isna(cin_row["value"])
+    store.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from scorecard import schema
+from scorecard import audit, schema
 from scorecard.store import Store
 
 MANIFEST = "manifest.json"
@@ -45,7 +45,7 @@ def backup(store: Store, path: Path) -> dict:
     return manifest
 
 
-def restore(store: Store, path: Path) -> dict:
+def restore(store: Store, path: Path, by: str = "command line") -> dict:
     """Replace everything in the store with the backup's content, in one transaction."""
     try:
         archive = zipfile.ZipFile(path)
@@ -66,6 +66,7 @@ def restore(store: Store, path: Path) -> dict:
         for sequence, table, column in _sequences():
             highest = connection.execute(sa.select(sa.func.max(table.c[column]))).scalar() or 0
             _move_sequence_past(connection, sequence, highest)
+        audit.record(connection, by, "restore", str(path), None, f"backup taken {manifest['taken_at']}")
     return manifest
 
 

@@ -447,9 +447,73 @@ def run_restore(args) -> int:
     return 0
 
 
+def add_users(commands) -> None:
+    parser = commands.add_parser("users", help="manage who can sign in")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db = argparse.ArgumentParser(add_help=False)  # --db after the action too
+    db.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    add = actions.add_parser("add", parents=[db], help="add a user; the password comes from a prompt or standard input")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["viewer", "analyst", "admin"])
+    actions.add_parser("list", parents=[db], help="list users and their roles")
+    remove = actions.add_parser("remove", parents=[db], help="remove a user")
+    remove.add_argument("username")
+    parser.set_defaults(run=run_users)
+
+
+def run_users(args) -> int:
+    import getpass
+
+    from scorecard import users
+
+    with _open_store(args, create=args.action == "add") as store:
+        try:
+            if args.action == "add":
+                if sys.stdin.isatty():
+                    password = getpass.getpass(f"Password for {args.username}: ")
+                else:
+                    password = sys.stdin.readline().rstrip("\n")
+                users.add_user(store, args.username, args.role, password, by=getpass.getuser())
+                print(f"Added {args.username} as {args.role}.")
+            elif args.action == "remove":
+                users.remove_user(store, args.username, by=getpass.getuser())
+                print(f"Removed {args.username}.")
+            else:
+                listed = users.list_users(store)
+                if not listed:
+                    print("No users yet. Add one with 'scorecard users add NAME --role admin'.")
+                else:
+                    _print_table(["User", "Role", "Added"], [
+                        [u["username"], u["role"], f"{u['created_at']:%Y-%m-%d %H:%M}"] for u in listed])
+        except users.UserError as problem:
+            raise UserError(str(problem)) from problem
+    return 0
+
+
+def add_audit(commands) -> None:
+    parser = commands.add_parser("audit", help="the audit log: who changed what, when")
+    parser.add_argument("--format", choices=["table", "csv"], default="table")
+    parser.set_defaults(run=run_audit)
+
+
+def run_audit(args) -> int:
+    from scorecard import audit, exports
+
+    with _open_store(args) as store:
+        found = audit.entries(store)
+    header = ["id", "happened_at", "who", "action", "subject", "before_value", "after_value"]
+    rows = [[entry[name] for name in header] for entry in found]
+    if args.format == "csv":
+        sys.stdout.write(exports.csv_text(header, rows))
+    else:
+        _print_table(["Id", "When", "Who", "Action", "What", "Before", "After"],
+                     [[str(v if v is not None else "")[:60] for v in row] for row in rows])
+    return 0
+
+
 # -- entry point -------------------------------------------------------------------------------
 
-SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve, add_backup, add_restore]
+SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve, add_backup, add_restore, add_users, add_audit]
 
 
 def parser() -> argparse.ArgumentParser:

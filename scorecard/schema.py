@@ -8,7 +8,8 @@ exact: delete what it wrote, move back what it superseded.
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+# 2: users and the audit log. create_schema adds missing tables, then records the version.
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -217,3 +218,27 @@ commentary = sa.Table(
 )
 
 sa.Index("observation_by_period", observation.c.indicator_id, observation.c.period_end)
+
+
+app_user = sa.Table(
+    "app_user",
+    metadata,
+    sa.Column("username", sa.String, primary_key=True),
+    sa.Column("role", sa.String, nullable=False),  # viewer, analyst, admin
+    sa.Column("password_hash", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+audit_seq = sa.Sequence("audit_id_seq")
+audit = sa.Table(
+    "audit",
+    metadata,
+    # Append-only: nothing in Scorecard updates or deletes these rows.
+    sa.Column("id", sa.Integer, audit_seq, primary_key=True, server_default=audit_seq.next_value()),
+    sa.Column("happened_at", sa.DateTime, nullable=False),
+    sa.Column("who", sa.String, nullable=False),
+    sa.Column("action", sa.String, nullable=False),  # load, revert, commentary, user add...
+    sa.Column("subject", sa.String, nullable=False),
+    sa.Column("before_value", sa.String),
+    sa.Column("after_value", sa.String),
+)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from scorecard import schema
+from scorecard import audit, schema
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "scorecard.duckdb"
@@ -121,6 +121,12 @@ class Store:
                         version=schema.SCHEMA_VERSION, applied_at=datetime.now()
                     )
                 )
+            elif current < schema.SCHEMA_VERSION:  # create_all has added the new tables
+                connection.execute(
+                    schema.schema_version.insert().values(
+                        version=schema.SCHEMA_VERSION, applied_at=datetime.now()
+                    )
+                )
             elif current > schema.SCHEMA_VERSION:
                 raise RuntimeError(
                     f"The database has schema version {current}, newer than this Scorecard "
@@ -171,13 +177,18 @@ class Store:
                     table.c.period == period,
                 )
             ).scalar()
+            before = None
+            if earlier is not None:
+                before = connection.execute(sa.select(table.c.text).where(table.c.id == earlier)).scalar()
             inserted = connection.execute(
                 table.insert().returning(table.c.id).values(
                     indicator_id=indicator_id, area_code=area_code, period=period, text=text,
                     author=author, written_at=datetime.now().replace(microsecond=0), supersedes=earlier,
                 )
             )
-            return int(inserted.scalar())
+            new_id = int(inserted.scalar())
+            audit.record(connection, author, "commentary", f"{indicator_id} {area_code} {period}", before, text)
+            return new_id
 
     def data_version(self) -> tuple:
         """Changes whenever a load, a revert or a commentary edit happens: a cache key."""
@@ -256,9 +267,11 @@ class Store:
                 .where(schema.load.c.id == load_id)
                 .values(rows_new=change.new, rows_revised=change.revised, rows_unchanged=change.unchanged)
             )
+            audit.record(connection, load_row["user_name"], "load", f"load {load_id}: {load_row['file_name']}", None,
+                         f"{change.new} new, {change.revised} revised, {change.unchanged} unchanged")
         return load_id, change
 
-    def revert(self, load_id: int) -> None:
+    def revert(self, load_id: int, by: str = "command line") -> None:
         """Restore exactly the state before the load."""
         with self.engine.begin() as connection:
             row = connection.execute(sa.select(schema.load).where(schema.load.c.id == load_id)).first()
@@ -290,6 +303,7 @@ class Store:
                 .where(schema.load.c.id == load_id)
                 .values(status="reverted", reverted_at=datetime.now())
             )
+            audit.record(connection, by, "revert", f"load {load_id}: {row.file_name}", "loaded", "reverted")
 
     def _loads_that_revised(self, connection: sa.Connection, load_id: int) -> list[int]:
         found: set[int] = set()

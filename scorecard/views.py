@@ -239,8 +239,8 @@ class Views:
     def loads(self) -> list[dict]:
         return self.store.loads().sort_values("id", ascending=False).to_dict("records")
 
-    def revert(self, load_id: int) -> None:
-        self.store.revert(int(load_id))
+    def revert(self, load_id: int, by: str = "web user") -> None:
+        self.store.revert(int(load_id), by=by)
 
     def upload(self, path: Path, area: str, *, dry_run: bool, user: str, file_name: str):
         from loaders.context import LoadContext

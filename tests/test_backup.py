@@ -37,6 +37,8 @@ def test_restore_gives_identical_content(source, target, tmp_path, postgres_serv
     before, after = content(original), content(restored)
     assert before["observation"].shape[0] > 30000
     for name in before:
+        if name == "audit":  # the restore itself is recorded on top of the restored log
+            after[name] = after[name].iloc[:-1]
         pd.testing.assert_frame_equal(before[name], after[name], check_dtype=False, obj=name)
     # New ids follow the restored ones.
     with Store.open(restored) as store:

@@ -1,0 +1,138 @@
+"""Sign-in, roles and headers on the real app, served by Flask's test client against a real
+database: anonymous requests refused everywhere, a viewer's forged callbacks refused with
+nothing changed, sign-in rate-limited, cookies and headers as they should be."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from scorecard import schema, users
+from scorecard.cli import main
+from scorecard.store import Store
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("secured")
+    db = folder / "demo.duckdb"
+    assert main(["demo", "--db", str(db)]) == 0
+    with Store.open(db) as store:
+        users.add_user(store, "vera", "viewer", PASSWORD, by="test")
+        users.add_user(store, "anna", "analyst", PASSWORD, by="test")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SCORECARD_DB", str(db))
+    patch.setenv("SCORECARD_SIGN_IN", "on")
+    import importlib
+
+    import app as app_module
+    import layouts._service as service
+
+    service.views.cache_clear()
+    app_module = importlib.reload(app_module)
+    yield app_module, db
+    service.views().store.close()
+    service.views.cache_clear()
+    patch.undo()
+
+
+def client(secured):
+    return secured[0].server.test_client()
+
+
+def sign_in(test_client, name):
+    return test_client.post("/signin", data={"username": name, "password": PASSWORD},
+                            base_url="https://localhost")
+
+
+@pytest.mark.parametrize("path", ["/", "/scorecard", "/exceptions", "/indicator?indicator=cla_rate", "/upload",
+                                  "/loads", "/indicators", "/_dash-layout", "/_dash-dependencies"])
+def test_anonymous_requests_are_refused(secured, path):
+    response = client(secured).get(path, base_url="https://localhost")
+    assert response.status_code in (302, 401)
+    if response.status_code == 302:
+        assert response.headers["Location"].startswith("/signin")
+
+
+def test_anonymous_callbacks_are_refused(secured):
+    response = client(secured).post("/_dash-update-component", json={"output": "x.children"},
+                                    base_url="https://localhost")
+    assert response.status_code == 401
+
+
+def test_healthz_and_sign_in_are_open(secured):
+    test_client = client(secured)
+    assert test_client.get("/healthz").status_code == 200
+    page = test_client.get("/signin", base_url="https://localhost")
+    assert page.status_code == 200 and b'lang="en-GB"' in page.data
+
+
+def test_session_cookie_is_secure_httponly_samesite(secured):
+    response = sign_in(client(secured), "anna")
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_security_headers(secured):
+    response = client(secured).get("/signin", base_url="https://localhost")
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_wrong_passwords_are_rate_limited(secured):
+    test_client = client(secured)
+    for _ in range(5):
+        wrong = test_client.post("/signin", data={"username": "vera", "password": "nope"}, base_url="https://localhost")
+        assert wrong.status_code == 401
+    blocked = sign_in(test_client, "vera")
+    assert blocked.status_code == 429  # even the right password waits now
+
+
+def forged_revert(test_client, load_id: int):
+    """The request the Loads page's revert button sends, built by hand."""
+    button = {"type": "revert", "load": load_id}
+    body = {
+        "output": "..revert-status.children...loads-table.children..",
+        "outputs": [{"id": "revert-status", "property": "children"}, {"id": "loads-table", "property": "children"}],
+        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+        "state": [],
+    }
+    return test_client.post("/_dash-update-component", json=body, base_url="https://localhost")
+
+
+def load_status(db) -> str:
+    with Store.open(db) as store:
+        return store.frame(sa.select(schema.load.c.status).where(schema.load.c.id == 1)).iloc[0, 0]
+
+
+def test_a_viewers_forged_revert_changes_nothing(secured):
+    app_module, db = secured
+    viewer = app_module.server.test_client()
+    # A fresh address for the viewer, so the rate-limit test above does not block this.
+    response = viewer.post("/signin", data={"username": "vera", "password": PASSWORD},
+                           base_url="https://localhost", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert response.status_code == 302
+    forged = forged_revert(viewer, 1)
+    assert b"reverted" not in forged.data
+    assert load_status(db) == "loaded"
+
+
+def test_the_same_request_from_an_analyst_does_revert(secured):
+    """The control for the test above: the forged request is well formed."""
+    app_module, db = secured
+    analyst = app_module.server.test_client()
+    response = analyst.post("/signin", data={"username": "anna", "password": PASSWORD},
+                            base_url="https://localhost", environ_base={"REMOTE_ADDR": "10.0.0.3"})
+    assert response.status_code == 302
+    done = forged_revert(analyst, 1)
+    assert b"reverted" in done.data
+    assert load_status(db) == "reverted"
+    with Store.open(db) as store:
+        from scorecard.audit import entries
+        assert any(e["action"] == "revert" and e["who"] == "anna" for e in entries(store))

@@ -1,7 +1,7 @@
 """Loads: every load with who, when and what it changed; an analyst can revert one."""
 
 import dash
-from dash import ALL, Input, Output, callback, ctx, html
+from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from layouts._parts import no_data, page, state_of
 from layouts._service import require_analyst, views
@@ -29,8 +29,12 @@ def loads_table():
     for load in loads:
         action = ""
         if load["status"] == "loaded":
-            action = html.Button(f"Revert load {load['id']}", id={"type": "revert", "load": int(load["id"])},
-                                 className="button-secondary", n_clicks=0)
+            action = dcc.ConfirmDialogProvider(
+                html.Button(f"Revert load {load['id']}", className="button-secondary"),
+                id={"type": "revert", "load": int(load["id"])},
+                message=f"Revert load {load['id']} ({load['file_name']})? Its figures are taken out and the ones it "
+                        "replaced are put back.",
+            )
         rows.append(html.Tr([
             html.Th(str(load["id"]), scope="row"), html.Td(load["file_name"]), html.Td(load["kind"]),
             html.Td(load["user_name"]), html.Td(f"{load['loaded_at']:%d %b %Y %H:%M}"),
@@ -46,16 +50,16 @@ def loads_table():
 @callback(
     Output("revert-status", "children"),
     Output("loads-table", "children"),
-    Input({"type": "revert", "load": ALL}, "n_clicks"),
+    Input({"type": "revert", "load": ALL}, "submit_n_clicks"),
     prevent_initial_call=True,
 )
 def revert(clicks):
     if not any(clicks or []):
         raise dash.exceptions.PreventUpdate
-    require_analyst()
+    who = require_analyst()
     load_id = int(ctx.triggered_id["load"])
     try:
-        views().revert(load_id)
+        views().revert(load_id, by=who)
     except RevertError as refused:
         return str(refused), dash.no_update
     return f"Load {load_id} reverted. The figures are as they were before it.", loads_table()

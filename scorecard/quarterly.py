@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from scorecard import figures, metrics, schema
+from scorecard import disclosure, figures, metrics, schema
 from scorecard.areas import ENGLAND, Area, AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
 from scorecard.model import Direction, Rag
@@ -101,17 +101,18 @@ def quarterly_scorecard(
     if only is not None:
         indicators = [indicator for indicator in indicators if indicator.id in only]
     ids = [indicator.id for indicator in indicators]
-    home = figures.with_figures(
+    shield = _shield(store, catalogue)
+    home = shield(figures.with_figures(
         figures.observations(store, ids, [area.code], until=quarter.end),
         figures.populations(store, [area.code]),
         catalogue,
-    )
+    ))
     series = {indicator_id: rows for indicator_id, rows in _records_by_indicator(home).items()}
     latest = {
         indicator.id: _latest_rows(series.get(indicator.id, []), indicator) for indicator in indicators
     }
     comparators = _comparators(store, areas, area)
-    benchmarks = _benchmarks(store, catalogue, comparators, latest, quarter, ids)
+    benchmarks = _benchmarks(store, catalogue, comparators, latest, quarter, ids, shield)
     targets = _targets(store, area.code, ids)
     notes = _commentary(store, area.code, quarter.label, ids)
     titles = {item.id: item.title for item in catalogue.frameworks[framework].outcome_areas}
@@ -137,6 +138,13 @@ def quarterly_scorecard(
             row.commentary, row.commentary_author = notes[indicator.id]
         scorecard.rows.append(row)
     return scorecard
+
+
+def _shield(store: Store, catalogue: Catalogue):
+    """Disclosure control for every figure the scorecard is built from."""
+    chosen = disclosure.rules(store)
+    counts = {indicator.id for indicator in catalogue if indicator.unit.value == "number"}
+    return lambda frame: disclosure.protect(frame, chosen, counts)
 
 
 def _records_by_indicator(frame: pd.DataFrame) -> dict[str, list[dict]]:
@@ -296,7 +304,7 @@ class Benchmark:
     figures: dict[str, metrics.Figure]  # by area code
 
 
-def _benchmarks(store, catalogue, comparators: Comparators, latest, quarter, ids) -> dict[str, Benchmark]:
+def _benchmarks(store, catalogue, comparators: Comparators, latest, quarter, ids, shield) -> dict[str, Benchmark]:
     """Comparator figures per indicator for one period: the home figure's own period where
     others have it, else the latest period others have up to the home figure's."""
     codes = comparators.all_codes
@@ -331,7 +339,7 @@ def _benchmarks(store, catalogue, comparators: Comparators, latest, quarter, ids
             table.c.breakdown == "all",
         )
     )
-    valued = figures.with_figures(rows, figures.populations(store, codes), catalogue)
+    valued = shield(figures.with_figures(rows, figures.populations(store, codes), catalogue))
     result = {indicator_id: Benchmark(period, {}) for indicator_id, period in chosen.items()}
     for record in valued[["indicator_id", "area_code", "figure_value", "figure_status"]].to_dict("records"):
         result[record["indicator_id"]].figures[record["area_code"]] = _figure(record)

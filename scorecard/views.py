@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import figures, metrics, schema
+from scorecard import disclosure, figures, metrics, schema
 from scorecard.areas import DEFAULT_HOME_LA, ENGLAND, AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
 from scorecard.model import Rag
@@ -196,10 +196,14 @@ class Views:
         region = self.areas.get(la.region_code) if la is not None and la.region_code else None
         neighbours = _neighbours(self.store, la.code) if la is not None else []
         codes = [area.code, ENGLAND, *([region.code] if region else []), *neighbours]
-        valued = figures.with_figures(
-            figures.observations(self.store, [indicator.id], codes, until=quarter.end),
-            figures.populations(self.store, codes),
-            self.catalogue,
+        valued = disclosure.protect(
+            figures.with_figures(
+                figures.observations(self.store, [indicator.id], codes, until=quarter.end),
+                figures.populations(self.store, codes),
+                self.catalogue,
+            ),
+            disclosure.rules(self.store),
+            {indicator.id} if indicator.unit.value == "number" else set(),
         )
         by_area = {code: group for code, group in valued.groupby("area_code")}
         home = by_area.get(area.code, valued.iloc[0:0]).sort_values(["period_end", "period_type"])

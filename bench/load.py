@@ -1,0 +1,135 @@
+"""Fifty people using the served app at once, against PostgreSQL, on loopback.
+
+    .venv/bin/python bench/load.py [--users 50] [--seconds 120]
+
+Starts a throwaway PostgreSQL server (Debian's package), writes the demo data, runs
+`scorecard serve` (gunicorn, several workers), and has each simulated user open the
+outcome scorecard and change area, quarter and outcome area in a loop: the page's own
+callback request, replayed with the new choices. Prints requests per second, median,
+95th and 99th percentile latency and errors. Goal (issue 5): p95 under 1 s, no errors.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from scorecard.cli import main as cli  # noqa: E402
+from scorecard.periods import latest_complete_quarter  # noqa: E402
+from tests.browser import free_port, launch  # noqa: E402
+from tests.postgres import PostgresServer  # noqa: E402
+
+AREAS = ["E08000027", "E08000027-BRH", "E08000027-DUD", "E08000028", "E08000031"]
+OUTCOMES = ["", "be_healthy", "stay_safe", "enjoy_and_achieve", "positive_contribution", "economic_wellbeing"]
+
+
+def wait_until_up(base: str, process) -> None:
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=3)
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("scorecard serve stopped")
+            time.sleep(0.5)
+    raise TimeoutError(base)
+
+
+def page_request(base: str) -> dict:
+    """The request the browser sends to draw /scorecard, captured once."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        with page.expect_request(lambda r: "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "")) as info:
+            page.goto(base + "/scorecard")
+        address = urlsplit(info.value.url)
+        body = json.loads(info.value.post_data)
+        browser.close()
+    return {"path": f"{address.path}?{address.query}" if address.query else address.path, "body": body}
+
+
+def with_choices(body: dict, search: str) -> bytes:
+    """The same callback with another query string, as a changed picker gives."""
+    changed = json.loads(json.dumps(body))
+    for item in changed["inputs"] + changed.get("state", []):
+        if isinstance(item, dict) and item.get("property") == "search":
+            item["value"] = search
+    return json.dumps(changed).encode()
+
+
+def user(base: str, request: dict, quarters: list[str], stop: float, timings: list, errors: list) -> None:
+    chooser = random.Random()
+    while time.time() < stop:
+        search = "?" + urlencode({"area": chooser.choice(AREAS), "period": chooser.choice(quarters),
+                                  "outcome": chooser.choice(OUTCOMES)})
+        sent = urllib.request.Request(base + request["path"], data=with_choices(request["body"], search),
+                                      headers={"Content-Type": "application/json"}, method="POST")
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(sent, timeout=30) as answer:
+                answer.read()
+            timings.append((time.perf_counter() - started) * 1000)
+        except Exception as problem:  # every failure counts as an error in the report
+            errors.append(repr(problem))
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--users", type=int, default=50)
+    options.add_argument("--seconds", type=int, default=120)
+    args = options.parse_args()
+    postgres = PostgresServer()
+    process = None
+    try:
+        url = postgres.new_database()
+        assert cli(["demo", "--db", url]) == 0
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen([sys.executable, "-m", "scorecard.cli", "serve", "--db", url, "--port", str(port)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env={**os.environ, "SCORECARD_SIGN_IN": "off"})
+        wait_until_up(base, process)
+        request = page_request(base)
+        quarters, quarter = [], latest_complete_quarter(date.today())
+        for _ in range(8):  # the two years of quarters a clinic looks back over
+            quarters.append(quarter.label)
+            quarter = quarter.previous()
+        timings, errors, threads = [], [], []
+        stop = time.time() + args.seconds
+        started = time.time()
+        for _ in range(args.users):
+            thread = threading.Thread(target=user, args=(base, request, quarters, stop, timings, errors))
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
+        elapsed = time.time() - started
+        cuts = statistics.quantiles(timings, n=100, method="inclusive")
+        print(f"{args.users} users for {args.seconds} s against PostgreSQL through gunicorn:")
+        print(f"  {len(timings) / elapsed:.1f} requests per second, {len(timings):,} requests")
+        print(f"  median {statistics.median(timings):.0f} ms, p95 {cuts[94]:.0f} ms, p99 {cuts[98]:.0f} ms")
+        print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+        postgres.stop()
+
+
+if __name__ == "__main__":
+    main()

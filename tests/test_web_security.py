@@ -137,3 +137,23 @@ def test_the_same_request_from_an_analyst_does_revert(secured):
     with Store.open(db) as store:
         from scorecard.audit import entries
         assert any(e["action"] == "revert" and e["who"] == "anna" for e in entries(store))
+
+
+def test_every_route_the_server_has_refuses_anonymous_requests(secured):
+    """Walks the Flask URL map, so a route added later is covered without editing this test."""
+    server = secured[0].server
+    anonymous = server.test_client()
+    checked = 0
+    for rule in server.url_map.iter_rules():
+        if rule.rule in ("/signin", "/healthz"):
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<path:{argument}>", "x/y.js").replace(f"<string:{argument}>", "dash")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = anonymous.open(path, method=method, base_url="https://localhost", json={})
+            assert response.status_code in (302, 401), (method, path, response.status_code)
+            if response.status_code == 302:
+                assert response.headers["Location"].startswith("/signin"), path
+            checked += 1
+    assert checked >= 10  # the Dash routes, the pages, assets and sign-out

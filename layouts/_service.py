@@ -2,7 +2,10 @@
 
 import importlib
 import importlib.util
+import time
 from functools import lru_cache
+
+import sqlalchemy as sa
 
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
@@ -15,7 +18,12 @@ from scorecard.views import Views
 def views() -> Views:
     store = Store.open(None, create=True)
     catalogue, areas = load_catalogue(), load_areas()
-    sync_reference(store, catalogue, areas)
+    for attempt in range(5):  # gunicorn workers start together and may race to write it
+        try:
+            sync_reference(store, catalogue, areas)
+            break
+        except sa.exc.DBAPIError:
+            time.sleep(0.2 * (attempt + 1))
     return Views(store, catalogue, areas)
 
 

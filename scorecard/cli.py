@@ -408,7 +408,10 @@ def add_serve(commands) -> None:
 def run_serve(args) -> int:
     from scorecard.serve import serve
 
-    _open_store(args).close()  # a missing database is explained here, not in a worker's log
+    from scorecard.reference import sync_reference
+
+    with _open_store(args) as store:  # a missing database is explained here, not in a worker's log
+        sync_reference(store, *_context())  # once, before the workers start together
     return serve(args.db, args.host, args.port)
 
 

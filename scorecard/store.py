@@ -161,6 +161,19 @@ class Store:
             ).scalar()
         return default if value is None else value
 
+    def setting_or_set(self, key: str, value: str) -> str:
+        """The setting's value, writing `value` first if there is none. Safe when several
+        processes start together: the first write wins and everyone reads it."""
+        found = self.setting(key)
+        if found is not None:
+            return found
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(schema.setting.insert().values(key=key, value=value))
+        except sa.exc.IntegrityError:
+            pass
+        return self.setting(key)
+
     def set_setting(self, key: str, value: str) -> None:
         with self.engine.begin() as connection:
             self._upsert(connection, schema.setting, [{"key": key, "value": value}])

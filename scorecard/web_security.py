@@ -166,9 +166,4 @@ def install(app, store: Store | None = None) -> None:
 
 def _stored_secret(user_store) -> str:
     """One session key per database, so every worker and restart accepts the same cookies."""
-    store = user_store()
-    secret = store.setting("session_secret")
-    if secret is None:
-        secret = secrets.token_hex(32)
-        store.set_setting("session_secret", secret)
-    return secret
+    return user_store().setting_or_set("session_secret", secrets.token_hex(32))

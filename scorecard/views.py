@@ -4,7 +4,7 @@
 data version, so a new load, a revert or a commentary edit shows at once.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -144,10 +144,15 @@ class Views:
     # The scorecard and what is built on it ----------------------------------------------
 
     def scorecard(self, area: str, quarter: Period, framework: str = "ecm", outcome: str | None = None) -> Scorecard:
-        return self._cached(self.store.data_version(), area, quarter, framework, outcome)
+        """One outcome area is cut from the whole framework's cached scorecard, so moving
+        between outcome areas (as the projector does) costs nothing."""
+        whole = self._cached(self.store.data_version(), area, quarter, framework)
+        if outcome is None:
+            return whole
+        return replace(whole, rows=[row for row in whole.rows if row.outcome_area == outcome])
 
-    def _scorecard(self, version, area, quarter, framework, outcome) -> Scorecard:
-        return quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework, outcome)
+    def _scorecard(self, version, area, quarter, framework) -> Scorecard:
+        return quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework)
 
     def is_demo(self) -> bool:
         return self.store.setting("demo_data") == "true"

@@ -16,6 +16,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -100,10 +101,16 @@ def main() -> None:
         assert cli(["demo", "--db", url]) == 0
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        log = tempfile.TemporaryFile()  # the server's output, shown if it fails to start
         process = subprocess.Popen([sys.executable, "-m", "scorecard.cli", "serve", "--db", url, "--port", str(port)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, "SCORECARD_SIGN_IN": "off"})
-        wait_until_up(base, process)
+        try:
+            wait_until_up(base, process)
+        except (RuntimeError, TimeoutError):
+            log.seek(0)
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+            raise
         request = page_request(base)
         quarters, quarter = [], latest_complete_quarter(date.today())
         for _ in range(8):  # the two years of quarters a clinic looks back over

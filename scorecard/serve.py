@@ -20,6 +20,8 @@ def gunicorn_command(url: str, host: str, port: int, cores: int | None = None) -
         sys.executable, "-m", "gunicorn", "app:server",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(THREADS),
         "--chdir", str(REPO), "--timeout", "120", "--access-logfile", "-",
+        # No control socket: gunicorn's shared default path collides when two servers run.
+        "--no-control-socket",
     ]
 
 

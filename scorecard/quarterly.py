@@ -320,16 +320,19 @@ def _benchmarks(store, catalogue, comparators: Comparators, latest, quarter, ids
         )
         .distinct()
     )
+    periods_of: dict[str, list[tuple]] = {}
+    for indicator_id, period, period_end in available.itertuples(index=False):
+        periods_of.setdefault(indicator_id, []).append((period_end, period))
     chosen: dict[str, str] = {}
-    for indicator_id, periods in available.groupby("indicator_id"):
+    for indicator_id, periods in periods_of.items():
+        periods.sort()
         current = latest[indicator_id][0]
-        if current is not None and current["period"] in set(periods["period"]):
+        if current is not None and any(label == current["period"] for _, label in periods):
             chosen[indicator_id] = current["period"]
             continue
         limit = current["period_end"] if current is not None else quarter.end
-        ordered = periods.sort_values("period_end")
-        earlier = ordered[ordered["period_end"] <= limit]
-        chosen[indicator_id] = (earlier if not earlier.empty else ordered).iloc[-1]["period"]
+        earlier = [label for end, label in periods if end <= limit]
+        chosen[indicator_id] = earlier[-1] if earlier else periods[-1][1]
     if not chosen:
         return {}
     rows = store.frame(

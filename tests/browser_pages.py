@@ -173,8 +173,12 @@ def test_upload_good_file_then_revert(app_url, page, tmp_path):
     visit(page, app_url + "/loads")
     expect(page.locator("table")).to_contain_text("cla_dudley.csv")
     button = page.get_by_role("button", name=re.compile(r"Revert load \d+")).first
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     button.click()
     expect(page.locator("#revert-status")).to_contain_text("reverted")
+    assert "cla_dudley.csv" in asked[0]
+    expect(page.locator("table")).to_contain_text("Reverted")
 
 
 def test_upload_bad_file_names_the_place(app_url, page, tmp_path):

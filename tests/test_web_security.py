@@ -100,8 +100,8 @@ def forged_revert(test_client, load_id: int):
     body = {
         "output": "..revert-status.children...loads-table.children..",
         "outputs": [{"id": "revert-status", "property": "children"}, {"id": "loads-table", "property": "children"}],
-        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-        "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+        "inputs": [[{"id": button, "property": "submit_n_clicks", "value": 1}]],
+        "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".submit_n_clicks"],
         "state": [],
     }
     return test_client.post("/_dash-update-component", json=body, base_url="https://localhost")

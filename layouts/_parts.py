@@ -18,6 +18,7 @@ NAV = [
     ("/", "Overview"), ("/scorecard", "Outcome scorecard"), ("/exceptions", "Exceptions"),
     ("/indicators", "Indicators"), ("/upload", "Upload"), ("/loads", "Loads"),
 ]
+ADMIN_NAV = [("/audit", "Audit log")]
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -118,7 +119,7 @@ def page(path: str, state: dict, title: str, body, with_controls: bool = True, e
             html.Li(html.A(text, href=href(target, state, indicator=None),
                              className="nav-link current" if target == path else "nav-link",
                              **({"aria-current": "page"} if target == path else {})))
-            for target, text in NAV
+            for target, text in nav_links()
         ]),
         **{"aria-label": "Pages"},
     )
@@ -128,9 +129,30 @@ def page(path: str, state: dict, title: str, body, with_controls: bool = True, e
                   html.Span("Children and young people's outcomes", className="service-strap")], className="brand"),
         nav,
         projector_link,
+        *account(),
     ], className="site-header")
     parts = [header, html.Main([*banners(), html.H1(title), *([controls(path, state, extra_controls)] if with_controls else []), body], id="main")]
     return html.Div(parts, className="standard")
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """The audit log is listed only for admins; the page itself refuses everyone else too."""
+    from layouts._service import is_admin
+    return NAV + ADMIN_NAV if is_admin() else NAV
+
+
+def account() -> list:
+    """Who is signed in, and a sign-out button (a POST, so a link on another site cannot sign anyone out)."""
+    from layouts._service import signed_in
+    who = signed_in()
+    if who is None:
+        return []
+    name, role = who
+    return [html.Div([
+        html.Span(f"Signed in as {name} ({role})", className="account-name"),
+        html.Form(html.Button("Sign out", type="submit", className="button-secondary", id="sign-out"),
+                  action="/signout", method="post", className="sign-out"),
+    ], className="account")]
 
 
 def problem_page(path: str, state: dict, title: str, problem: NotAllowed) -> html.Div:

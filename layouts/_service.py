@@ -41,6 +41,32 @@ def require_analyst() -> str:
     return security.require_role("analyst") if security else "local analyst"
 
 
+def require_admin() -> str:
+    """Refuse anyone below admin (the audit log); returns who it is."""
+    security = web_security()
+    return security.require_role("admin") if security else "local analyst"
+
+
+def signed_in() -> tuple[str, str] | None:
+    """Who is signed in and their role, for the header; None when sign-in is off."""
+    security = web_security()
+    if security is None or not security.sign_in_required():
+        return None
+    user, role = security.current_username(), security.current_role()
+    return (user, role) if user and role else None
+
+
+def is_admin() -> bool:
+    security = web_security()
+    if security is None:
+        return True
+    try:
+        security.require_role("admin")
+    except PermissionError:
+        return False
+    return True
+
+
 def sign_in_notice() -> str | None:
     """Said on every page when sign-in is switched off."""
     security = web_security()

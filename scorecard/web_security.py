@@ -42,6 +42,13 @@ def current_username() -> str | None:
     return flask.session.get("user") if flask.has_request_context() else None
 
 
+def current_role() -> str | None:
+    """The signed-in user's role; every role when sign-in is off (one local user)."""
+    if not sign_in_required():
+        return "admin"
+    return flask.session.get("role") if flask.has_request_context() else None
+
+
 def require_role(role: str) -> str:
     """The signed-in user's name if their role is at least `role`; PermissionError if not."""
     if not sign_in_required():

@@ -157,3 +157,66 @@ def test_every_route_the_server_has_refuses_anonymous_requests(secured):
                 assert response.headers["Location"].startswith("/signin"), path
             checked += 1
     assert checked >= 10  # the Dash routes, the pages, assets and sign-out
+
+
+def rendered(test_client, path: str, search: str = ""):
+    """The page the browser would draw: the response to Dash Pages' routing callback."""
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    return test_client.post("/_dash-update-component", json=body, base_url="https://localhost")
+
+
+def components(tree, kind: str, **props) -> list[dict]:
+    """The props of every component of this type, with these props, in a callback response."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("type") == kind and all(node.get("props", {}).get(k) == v for k, v in props.items()):
+                found.append(node["props"])
+            for value in node.values():
+                walk(value)
+
+    walk(tree)
+    return found
+
+
+def signed_in_client(secured, name: str, address: str):
+    test_client = secured[0].server.test_client()
+    response = test_client.post("/signin", data={"username": name, "password": PASSWORD},
+                                base_url="https://localhost", environ_base={"REMOTE_ADDR": address})
+    assert response.status_code == 302
+    return test_client
+
+
+def test_sign_out_button_in_the_header_then_pages_are_refused(secured):
+    analyst = signed_in_client(secured, "anna", "10.0.0.4")
+    page = rendered(analyst, "/scorecard")
+    assert page.status_code == 200
+    assert "Signed in as anna (analyst)" in page.text
+    (form,) = components(page.get_json(), "Form", action="/signout")
+    assert form["method"] == "post" and form["children"]["props"]["children"] == "Sign out"
+    assert analyst.get("/scorecard", base_url="https://localhost").status_code == 200
+    out = analyst.post("/signout", base_url="https://localhost")
+    assert out.status_code == 302 and out.headers["Location"] == "/signin"
+    again = analyst.get("/scorecard", base_url="https://localhost")
+    assert again.status_code == 302 and again.headers["Location"].startswith("/signin")
+    assert rendered(analyst, "/scorecard").status_code == 401
+    assert forged_revert(analyst, 1).status_code == 401
+
+
+def test_sign_out_is_a_post_only(secured):
+    """A GET (an image or link on another site) must not sign anyone out."""
+    analyst = signed_in_client(secured, "anna", "10.0.0.5")
+    analyst.get("/signout", base_url="https://localhost")  # Dash answers any path with its page shell
+    assert analyst.get("/scorecard", base_url="https://localhost").status_code == 200
+    assert rendered(analyst, "/scorecard").status_code == 200

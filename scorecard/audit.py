@@ -49,6 +49,15 @@ def entries(store) -> list[dict]:
         return [dict(row._mapping) for row in connection.execute(sa.select(schema.audit).order_by(schema.audit.c.id))]
 
 
+def latest(store, how_many: int) -> tuple[list[dict], int]:
+    """The newest entries first, at most `how_many`, and how many there are in all."""
+    table = schema.audit
+    with store.engine.connect() as connection:
+        total = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+        rows = connection.execute(sa.select(table).order_by(table.c.id.desc()).limit(how_many))
+        return [dict(row._mapping) for row in rows], int(total)
+
+
 def download_csv(store) -> str:
     """The whole log as a CSV for admins, formula-safe like every other download."""
     from scorecard import exports

@@ -3,6 +3,7 @@ rendering, URL state, projector keys, commentary, uploads, revert, plain errors,
 (axe-core) and a clean console. One browser and one server per database for the module."""
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import openpyxl
@@ -24,6 +25,7 @@ PAGES = {
     "upload": "/upload",
     "loads": "/loads",
     "indicators": "/indicators",
+    "audit": "/audit",
 }
 QUARTER = "2025-26 Q4"
 EES_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
@@ -209,6 +211,18 @@ def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
     macro.write_bytes(b"PK\x03\x04 not really")
     page.set_input_files("#upload-file input[type=file]", str(macro))
     expect(report).to_contain_text("reads .xlsx, .csv and .parquet")
+
+
+def test_audit_log_lists_loads_and_downloads_as_csv(app_url, page):
+    visit(page, app_url + "/audit")
+    expect(page.locator("table.audit-table")).to_contain_text("Load")
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Download the whole log (CSV)").click()
+    download = downloading.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text()
+    assert text.splitlines()[0] == "id,happened_at,who,action,subject,before_value,after_value"
+    assert len(text.splitlines()) - 1 == page.locator("table.audit-table tbody tr").count()
 
 
 def test_unknown_area_in_the_url_says_so_plainly(app_url, page):

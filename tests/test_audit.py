@@ -85,3 +85,12 @@ def test_the_download_is_formula_safe(store):
     with store.engine.connect() as connection:
         stored = connection.execute(sa.select(sa.func.count()).select_from(sa.table("audit"))).scalar()
     assert stored == 2
+
+
+def test_latest_entries_come_newest_first_with_the_total(store):
+    for number in range(5):
+        store.add_commentary("cla_rate", "E08000027", "2025-26 Q3", f"Note {number}.", "amy")
+    shown, total = audit.latest(store, 3)
+    assert total == 5
+    assert [entry["after_value"] for entry in shown] == ["Note 4.", "Note 3.", "Note 2."]
+    assert shown == list(reversed(audit.entries(store)))[:3]

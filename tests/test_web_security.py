@@ -2,12 +2,14 @@
 database: anonymous requests refused everywhere, a viewer's forged callbacks refused with
 nothing changed, sign-in rate-limited, cookies and headers as they should be."""
 
+import csv
+import io
 import json
 
 import pytest
 import sqlalchemy as sa
 
-from scorecard import schema, users
+from scorecard import audit, schema, users
 from scorecard.cli import main
 from scorecard.store import Store
 
@@ -22,6 +24,9 @@ def secured(tmp_path_factory):
     with Store.open(db) as store:
         users.add_user(store, "vera", "viewer", PASSWORD, by="test")
         users.add_user(store, "anna", "analyst", PASSWORD, by="test")
+        users.add_user(store, "ada", "admin", PASSWORD, by="test")
+        # An entry a spreadsheet would run as a formula, for the download test.
+        store.add_commentary("cla_rate", "E08000027", "2025-26 Q3", "=HYPERLINK(\"http://x\")", "@mallory")
     patch = pytest.MonkeyPatch()
     patch.setenv("SCORECARD_DB", str(db))
     patch.setenv("SCORECARD_SIGN_IN", "on")
@@ -220,3 +225,66 @@ def test_sign_out_is_a_post_only(secured):
     analyst.get("/signout", base_url="https://localhost")  # Dash answers any path with its page shell
     assert analyst.get("/scorecard", base_url="https://localhost").status_code == 200
     assert rendered(analyst, "/scorecard").status_code == 200
+
+
+def forged_audit_download(test_client):
+    """The request the audit page's download button sends, built by hand."""
+    body = {
+        "output": "audit-download.data",
+        "outputs": {"id": "audit-download", "property": "data"},
+        "inputs": [{"id": "audit-download-button", "property": "n_clicks", "value": 1}],
+        "changedPropIds": ["audit-download-button.n_clicks"],
+        "state": [],
+    }
+    return test_client.post("/_dash-update-component", json=body, base_url="https://localhost")
+
+
+def audit_entries(db) -> list[dict]:
+    with Store.open(db) as store:
+        from scorecard.audit import entries
+        return entries(store)
+
+
+def test_an_admin_sees_every_audit_entry_and_the_link(secured):
+    admin = signed_in_client(secured, "ada", "10.0.1.1")
+    page = rendered(admin, "/audit").get_json()
+    logged = audit_entries(secured[1])
+    assert len(logged) >= 4  # the demo load, three users and the commentary
+    (table,) = components(page, "Table", className="table audit-table")
+    rows = components(table, "Tr")[1:]  # after the heading row
+    assert len(rows) == len(logged)
+    shown = json.dumps(table)
+    for entry in logged:
+        assert entry["subject"] in shown and entry["who"] in shown
+    assert components(page, "A", href="/audit")  # in the navigation
+
+
+@pytest.mark.parametrize(("name", "address"), [("vera", "10.0.1.2"), ("anna", "10.0.1.3")])
+def test_viewers_and_analysts_are_refused_the_audit_log(secured, name, address):
+    someone = signed_in_client(secured, name, address)
+    page = rendered(someone, "/audit")
+    assert page.status_code == 200
+    assert "Only admins can see the audit log" in page.text
+    assert not components(page.get_json(), "Table") and "@mallory" not in page.text
+    assert not components(rendered(someone, "/scorecard").get_json(), "A", href="/audit")
+    forged = forged_audit_download(someone)
+    assert "@mallory" not in forged.text and "happened_at" not in forged.text
+    assert "permission" in forged.text  # the plain message in the error banner
+
+
+def test_the_admins_audit_download_has_no_formulas(secured):
+    admin = signed_in_client(secured, "ada", "10.0.1.4")
+    response = forged_audit_download(admin)
+    assert response.status_code == 200
+    download = response.get_json()["response"]["audit-download"]["data"]
+    assert download["filename"].endswith(".csv")
+    rows = list(csv.reader(io.StringIO(download["content"])))
+    assert rows[0] == audit.COLUMNS and len(rows) == len(audit_entries(secured[1])) + 1
+    cells = [cell for row in rows for cell in row]
+    assert "'@mallory" in cells and "'=HYPERLINK(\"http://x\")" in cells
+    assert not [cell for cell in cells if cell.startswith(audit_export_risky())]
+
+
+def audit_export_risky():
+    from scorecard.exports import RISKY_STARTS
+    return RISKY_STARTS

@@ -1,0 +1,60 @@
+"""The audit log, for admins only: who did what, when, with before and after, and a download.
+
+The page and the download both ask for the admin role on the server, so a viewer or analyst
+who types the address or forges the download request gets nothing from the log."""
+
+import dash
+from dash import Input, Output, callback, dcc, html
+
+from layouts._parts import no_data, page, state_of
+from layouts._service import is_admin, require_admin, views
+from scorecard import audit
+
+dash.register_page(__name__, path="/audit", title="Audit log - Scorecard", name="Audit log")
+
+SHOWN = 500  # the page stays quick; the download has every entry
+
+
+def layout(**query):
+    state = state_of(query)
+    if not is_admin():
+        body = html.P("Only admins can see the audit log. Ask an admin if you need to know who changed something.",
+                      className="no-data", role="alert")
+        return page("/audit", state, "Audit log", body, with_controls=False)
+    body = html.Div([
+        html.P("Every load, revert, commentary, target, catalogue, user and restore change, newest first. "
+               "Entries are never changed or removed.", className="lede"),
+        html.Button("Download the whole log (CSV)", id="audit-download-button", className="button", n_clicks=0),
+        dcc.Download(id="audit-download"),
+        audit_table(),
+    ])
+    return page("/audit", state, "Audit log", body, with_controls=False)
+
+
+def audit_table():
+    entries, total = audit.latest(views().store, SHOWN)
+    if not entries:
+        return no_data("Nothing has been recorded yet.")
+    caption = f"Audit log, newest first ({total:,} entries" + (f"; the latest {SHOWN:,} shown)" if total > SHOWN else ")")
+    head = ["When", "Who", "What", "Subject", "Before", "After"]
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(name, scope="col") for name in head])),
+        html.Tbody([
+            html.Tr([
+                html.Td(f"{entry['happened_at']:%d %b %Y %H:%M:%S}"), html.Td(entry["who"]),
+                html.Td(entry["action"].capitalize()), html.Td(entry["subject"]),
+                html.Td(entry["before_value"] or "", className="audit-value"),
+                html.Td(entry["after_value"] or "", className="audit-value"),
+            ])
+            for entry in entries
+        ]),
+    ], className="table audit-table")
+
+
+@callback(Output("audit-download", "data"), Input("audit-download-button", "n_clicks"), prevent_initial_call=True)
+def download(clicks):
+    if not clicks:
+        raise dash.exceptions.PreventUpdate
+    require_admin()  # asked again here: the request can be forged without the page
+    return {"content": audit.download_csv(views().store), "filename": "scorecard-audit-log.csv", "type": "text/csv"}

@@ -16,9 +16,9 @@ from layouts._state import from_search, href
 dash.register_page(__name__, path="/upload", title="Upload - Scorecard", name="Upload")
 
 UPLOADS = Path("data/uploads")
-ALLOWED_SUFFIXES = {".csv", ".xlsx", ".parquet"}
 MAX_BYTES = 50 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|parquet)$")
+PLAIN_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
 
 
 def layout(**query):
@@ -31,6 +31,9 @@ def layout(**query):
             children=html.Div(["Drag a file here, or ", html.Span("choose a file", className="link-like")]),
             className="upload-drop", max_size=MAX_BYTES, multiple=False,
         ),
+        # Filled in by assets/upload.js: the upload box drops a file over the limit silently.
+        html.P(id="upload-too-big", hidden=True, role="alert", className="error-summary",
+               **{"data-max-bytes": str(MAX_BYTES)}),
         dcc.Loading(html.Div(id="upload-report", role="status"), type="default",
                     overlay_style={"visibility": "visible"}),
         dcc.Store(id="upload-token"),
@@ -44,10 +47,13 @@ def layout(**query):
 
 
 def _saved(contents: str, filename: str) -> Path:
-    """Keep the upload under a generated name: the client's file name is never a path."""
+    """Keep the upload under a generated name: the client's file name is never a path. Any
+    extension is kept (if plain), so the loader's safety check gives its own refusal, such as
+    the one for macro workbooks (.xlsm)."""
     suffix = Path(filename or "").suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise ValueError(f"{filename}: Scorecard reads .xlsx, .csv and .parquet files. Save the workbook as .xlsx and try again.")
+    suffix = suffix if PLAIN_SUFFIX.match(suffix) else ""
+    if len(contents) > MAX_BYTES * 4 // 3 + 1024:  # base64 text: checked before decoding it
+        raise ValueError(f"{filename}: the file is larger than {MAX_BYTES // 1024**2} MB. Split it, or send it as CSV.")
     try:
         data = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error):

@@ -94,6 +94,10 @@ def _zip_problem(path: Path) -> tuple[str, str] | None:
         return (f"the workbook would unpack to {unpacked / 1024**2:,.0f} MB from {packed / 1024**2:,.1f} MB "
                 "(a 'zip bomb'), so it is not opened",
                 "Check where the file came from; if it is genuine, split it into smaller workbooks or send it as CSV")
+    if member := _member_with_doctype(path, members):
+        return (f"the workbook's part {member} declares a DOCTYPE (XML entities), which real workbooks never "
+                "have and which can make a reader run out of memory, so it is not opened",
+                "Check where the file came from; if it is genuine, open it in Excel, save it as .xlsx and load the copy")
     if any(name.startswith("xl/externallinks/") for name in names) and (sheet := _sheet_using_links(path)):
         return (f"formulas in {sheet} take their values from other workbooks (external links), "
                 "so the figures may be out of date",
@@ -119,6 +123,52 @@ def _sheet_using_links(path: Path) -> str | None:
                         return member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
                     tail = block[-4096:]
     return None
+
+
+# What may come before an XML part's root element: a byte-order mark, white space, the XML
+# declaration and other processing instructions, comments. A DOCTYPE is the only other thing.
+_PROLOG_PART = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+MAX_PROLOG_BYTES = 1 << 20
+XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def _member_with_doctype(path: Path, members: list[zipfile.ZipInfo]) -> str | None:
+    """The first XML part with a DOCTYPE (where entities, such as 'billion laughs', are
+    declared), reading only each part's prolog, so a large sheet costs nothing."""
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            if member.filename.lower().endswith(XML_PARTS) and _has_doctype(archive, member):
+                return member.filename
+    return None
+
+
+def _has_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    with archive.open(member) as stream:
+        prolog = b""
+        while True:
+            block = stream.read(1 << 14)
+            prolog += block
+            text = _as_utf8(prolog).removeprefix(b"\xef\xbb\xbf")
+            position = 0
+            while found := _PROLOG_PART.match(text, position):
+                position = found.end()
+            rest = text[position:].upper()
+            if rest.startswith(b"<!DOCTYPE"):
+                return True
+            unfinished = rest.startswith((b"<!--", b"<?")) or b"<!DOCTYPE".startswith(rest)
+            if not unfinished or not block:
+                return False  # the root element has begun (or the part is not XML: the reader refuses it)
+            if len(prolog) >= MAX_PROLOG_BYTES:
+                return True  # a megabyte before the root element: no real workbook has that
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """XML may be UTF-16 (with a byte-order mark or not); look at it as UTF-8 either way."""
+    if data.startswith((b"\xff\xfe", b"<\x00")):
+        return data.decode("utf-16-le", "ignore").encode()
+    if data.startswith((b"\xfe\xff", b"\x00<")):
+        return data.decode("utf-16-be", "ignore").encode()
+    return data
 
 
 def _is_encrypted(path: Path) -> bool:

@@ -210,7 +210,8 @@ def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
     macro = tmp_path / "scorecard.xlsm"
     macro.write_bytes(b"PK\x03\x04 not really")
     page.set_input_files("#upload-file input[type=file]", str(macro))
-    expect(report).to_contain_text("reads .xlsx, .csv and .parquet")
+    expect(report).to_contain_text("scorecard.xlsm cannot be loaded")
+    expect(report).to_contain_text("'.xlsm' workbooks can hold macros, which Scorecard never opens")
 
 
 def test_audit_log_lists_loads_and_downloads_as_csv(app_url, page):

@@ -5,6 +5,8 @@ nothing changed, sign-in rate-limited, cookies and headers as they should be."""
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -288,3 +290,27 @@ def test_the_admins_audit_download_has_no_formulas(secured):
 def audit_export_risky():
     from scorecard.exports import RISKY_STARTS
     return RISKY_STARTS
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_decoded(secured, tmp_path, monkeypatch):
+    """The browser's own limit can be skipped by a forged request: the server checks too."""
+    from layouts import upload
+
+    monkeypatch.chdir(tmp_path)
+    limit = upload.MAX_BYTES * 4 // 3  # as base64
+    with pytest.raises(ValueError, match="larger than 50 MB"):
+        upload._saved("data:text/csv;base64," + "A" * (limit + 4096), "big.csv")
+    saved = upload._saved("data:text/csv;base64," + "QUJD" * 1000, "fine.csv")
+    assert saved.read_bytes() == b"ABC" * 1000 and saved.parent == Path("data/uploads")
+
+
+@pytest.mark.parametrize(("name", "suffix"), [("macros.xlsm", ".xlsm"), ("../../etc/passwd", ""),
+                                               ("odd.x y", ""), ("figures.CSV", ".csv")])
+def test_uploads_are_saved_under_a_generated_name_keeping_only_a_plain_extension(secured, tmp_path, monkeypatch,
+                                                                                  name, suffix):
+    from layouts import upload
+
+    monkeypatch.chdir(tmp_path)
+    saved = upload._saved("data:application/octet-stream;base64,QUJD", name)
+    assert saved.parent == Path("data/uploads") and saved.suffix == suffix
+    assert re.fullmatch(r"[0-9a-f]{32}", saved.stem)

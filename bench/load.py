@@ -1,12 +1,16 @@
 """Fifty people using the served app at once, against PostgreSQL, on loopback.
 
-    .venv/bin/python bench/load.py [--users 50] [--seconds 120]
+    .venv/bin/python bench/load.py [--users 50] [--seconds 120] [--think 1-3]
 
 Starts a throwaway PostgreSQL server (Debian's package), writes the demo data, runs
-`scorecard serve` (gunicorn, several workers), and has each simulated user open the
-outcome scorecard and change area, quarter and outcome area in a loop: the page's own
-callback request, replayed with the new choices. Prints requests per second, median,
-95th and 99th percentile latency and errors. Goal (issue 5): p95 under 1 s, no errors.
+`scorecard serve` (gunicorn, a worker per core), and has each simulated user open the
+outcome scorecard (the page, its layout, its callbacks' list and the scorecard callback)
+and then change area, quarter and outcome area in a loop: the page's own callback
+request, replayed with the new choices. Between actions a user reads the screen for a
+random time within --think seconds, as locust's `wait_time = between(1, 3)` does;
+`--think 0` hammers the server with no pause, a stress test rather than 50 people.
+Prints requests per second, median, 95th and 99th percentile latency and errors.
+Goal (issue 5): p95 under 1 s, no errors.
 """
 
 import argparse
@@ -73,27 +77,39 @@ def with_choices(body: dict, search: str) -> bytes:
     return json.dumps(changed).encode()
 
 
-def user(base: str, request: dict, quarters: list[str], stop: float, timings: list, errors: list) -> None:
+def timed(sent, timings: list, errors: list) -> None:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(sent, timeout=30) as answer:
+            answer.read()
+        timings.append((time.perf_counter() - started) * 1000)
+    except Exception as problem:  # every failure counts as an error in the report
+        errors.append(repr(problem))
+
+
+def user(base: str, request: dict, quarters: list[str], think: tuple[float, float], stop: float,
+         timings: list, errors: list) -> None:
     chooser = random.Random()
+    time.sleep(chooser.uniform(0, think[1]))  # people do not all arrive in the same instant
+    for path in ("/scorecard", "/_dash-layout", "/_dash-dependencies"):  # opening the page
+        timed(urllib.request.Request(base + path), timings, errors)
     while time.time() < stop:
         search = "?" + urlencode({"area": chooser.choice(AREAS), "period": chooser.choice(quarters),
                                   "outcome": chooser.choice(OUTCOMES)})
         sent = urllib.request.Request(base + request["path"], data=with_choices(request["body"], search),
                                       headers={"Content-Type": "application/json"}, method="POST")
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(sent, timeout=30) as answer:
-                answer.read()
-            timings.append((time.perf_counter() - started) * 1000)
-        except Exception as problem:  # every failure counts as an error in the report
-            errors.append(repr(problem))
+        timed(sent, timings, errors)
+        time.sleep(chooser.uniform(*think))
 
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--users", type=int, default=50)
     options.add_argument("--seconds", type=int, default=120)
+    options.add_argument("--think", default="1-3", help="seconds a user reads between actions: 'LOW-HIGH' or 0")
     args = options.parse_args()
+    low, _, high = args.think.partition("-")
+    think = (float(low), float(high or low))
     postgres = PostgresServer()
     process = None
     try:
@@ -120,14 +136,16 @@ def main() -> None:
         stop = time.time() + args.seconds
         started = time.time()
         for _ in range(args.users):
-            thread = threading.Thread(target=user, args=(base, request, quarters, stop, timings, errors))
+            thread = threading.Thread(target=user, args=(base, request, quarters, think, stop, timings, errors))
             thread.start()
             threads.append(thread)
         for thread in threads:
             thread.join()
         elapsed = time.time() - started
         cuts = statistics.quantiles(timings, n=100, method="inclusive")
-        print(f"{args.users} users for {args.seconds} s against PostgreSQL through gunicorn:")
+        pause = "no pause" if think == (0.0, 0.0) else f"{think[0]:g} to {think[1]:g} s"
+        print(f"{args.users} users for {args.seconds} s against PostgreSQL through gunicorn, "
+              f"reading for {pause} between actions:")
         print(f"  {len(timings) / elapsed:.1f} requests per second, {len(timings):,} requests")
         print(f"  median {statistics.median(timings):.0f} ms, p95 {cuts[94]:.0f} ms, p99 {cuts[98]:.0f} ms")
         print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))

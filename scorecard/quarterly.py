@@ -95,7 +95,9 @@ def quarterly_scorecard(
     framework: str = "ecm",
     outcome: str | None = None,
     only: set[str] | None = None,
+    national: "NationalFigures | None" = None,
 ) -> Scorecard:
+    """`national` can be shared between calls on unchanged data; it is built when not given."""
     area = areas.resolve_or_raise(area_code)
     indicators = indicators_in_view(catalogue, framework, outcome)
     if only is not None:
@@ -112,7 +114,8 @@ def quarterly_scorecard(
         indicator.id: _latest_rows(series.get(indicator.id, []), indicator) for indicator in indicators
     }
     comparators = _comparators(store, areas, area)
-    benchmarks = _benchmarks(store, catalogue, comparators, latest, quarter, ids, shield)
+    national = national or NationalFigures.build(store, catalogue, areas, ids)
+    benchmarks = _benchmarks(national, comparators, latest, quarter, ids)
     targets = _targets(store, area.code, ids)
     notes = _commentary(store, area.code, quarter.label, ids)
     titles = {item.id: item.title for item in catalogue.frameworks[framework].outcome_areas}
@@ -304,48 +307,56 @@ class Benchmark:
     figures: dict[str, metrics.Figure]  # by area code
 
 
-def _benchmarks(store, catalogue, comparators: Comparators, latest, quarter, ids, shield) -> dict[str, Benchmark]:
+@dataclass
+class NationalFigures:
+    """Every figure of England, the regions and the LAs, by indicator and period: what
+    comparators are drawn from. It depends only on the data, not on the area or quarter
+    chosen, so a web server builds it once per data version and shares it."""
+
+    periods_of: dict[str, list[tuple[date, str]]]  # indicator -> (period end, label), in order
+    figures_at: dict[tuple[str, str], dict[str, metrics.Figure]]  # (indicator, label) -> by area
+
+    @classmethod
+    def build(cls, store: Store, catalogue: Catalogue, areas: AreaDirectory, ids: list[str] | None = None) -> "NationalFigures":
+        ids = ids if ids is not None else [indicator.id for indicator in catalogue]
+        codes = sorted(area.code for area in areas if area.level != "local")
+        valued = _shield(store, catalogue)(figures.with_figures(
+            figures.observations(store, ids, codes), figures.populations(store, codes), catalogue,
+        ))
+        periods: dict[str, set[tuple[date, str]]] = {}
+        found: dict[tuple[str, str], dict[str, metrics.Figure]] = {}
+        columns = ["indicator_id", "area_code", "period", "period_end", "figure_value", "figure_status"]
+        rows = zip(*(valued[column].tolist() for column in columns))  # lists: iterating Arrow strings is slow
+        for indicator_id, area_code, period, period_end, value, status in rows:
+            periods.setdefault(indicator_id, set()).add((period_end, period))
+            found.setdefault((indicator_id, period), {})[area_code] = (
+                metrics.Figure(None, status) if status else metrics.Figure(float(value))
+            )
+        return cls({indicator_id: sorted(pairs) for indicator_id, pairs in periods.items()}, found)
+
+
+def _benchmarks(national: NationalFigures, comparators: Comparators, latest, quarter, ids) -> dict[str, Benchmark]:
     """Comparator figures per indicator for one period: the home figure's own period where
     others have it, else the latest period others have up to the home figure's."""
-    codes = comparators.all_codes
-    table = schema.observation
-    available = store.frame(
-        sa.select(table.c.indicator_id, table.c.period, table.c.period_end)
-        .where(
-            table.c.indicator_id.in_(ids),
-            table.c.area_code.in_(codes),
-            table.c.area_code != (comparators.la_code or ""),
-            table.c.breakdown == "all",
-            table.c.period_end <= quarter.end,
-        )
-        .distinct()
-    )
-    periods_of: dict[str, list[tuple]] = {}
-    for indicator_id, period, period_end in available.itertuples(index=False):
-        periods_of.setdefault(indicator_id, []).append((period_end, period))
-    chosen: dict[str, str] = {}
-    for indicator_id, periods in periods_of.items():
-        periods.sort()
+    codes = set(comparators.all_codes)
+    others = codes - {comparators.la_code}  # a period counts as published when others have it
+    result = {}
+    for indicator_id in ids:
+        periods = [
+            (end, label) for end, label in national.periods_of.get(indicator_id, [])
+            if end <= quarter.end and not others.isdisjoint(national.figures_at[(indicator_id, label)])
+        ]
+        if not periods:
+            continue
         current = latest[indicator_id][0]
         if current is not None and any(label == current["period"] for _, label in periods):
-            chosen[indicator_id] = current["period"]
-            continue
-        limit = current["period_end"] if current is not None else quarter.end
-        earlier = [label for end, label in periods if end <= limit]
-        chosen[indicator_id] = earlier[-1] if earlier else periods[-1][1]
-    if not chosen:
-        return {}
-    rows = store.frame(
-        sa.select(*[table.c[name] for name in figures.FIGURE_COLUMNS]).where(
-            sa.tuple_(table.c.indicator_id, table.c.period).in_(list(chosen.items())),
-            table.c.area_code.in_(codes),
-            table.c.breakdown == "all",
-        )
-    )
-    valued = shield(figures.with_figures(rows, figures.populations(store, codes), catalogue))
-    result = {indicator_id: Benchmark(period, {}) for indicator_id, period in chosen.items()}
-    for record in valued[["indicator_id", "area_code", "figure_value", "figure_status"]].to_dict("records"):
-        result[record["indicator_id"]].figures[record["area_code"]] = _figure(record)
+            chosen = current["period"]
+        else:
+            limit = current["period_end"] if current is not None else quarter.end
+            earlier = [label for end, label in periods if end <= limit]
+            chosen = earlier[-1] if earlier else periods[-1][1]
+        shown = national.figures_at[(indicator_id, chosen)]
+        result[indicator_id] = Benchmark(chosen, {code: shown[code] for code in codes.intersection(shown)})
     return result
 
 

@@ -1,7 +1,7 @@
 """`scorecard serve`: the app under gunicorn, never in debug mode.
 
 DuckDB lets one process write a file, so it gets one worker with threads; PostgreSQL
-gets several workers. /healthz answers whether the database can be read."""
+gets a worker per core. /healthz answers whether the database can be read."""
 
 import os
 import sys
@@ -15,7 +15,8 @@ THREADS = 8
 
 def gunicorn_command(url: str, host: str, port: int, cores: int | None = None) -> list[str]:
     cores = cores or os.cpu_count() or 1
-    workers = 1 if url.startswith("duckdb") else 2 * cores + 1
+    # Pages are CPU-bound Python: a worker per core, each with threads, shares its caches most.
+    workers = 1 if url.startswith("duckdb") else cores
     return [
         sys.executable, "-m", "gunicorn", "app:server",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(THREADS),

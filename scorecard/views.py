@@ -6,7 +6,7 @@ data version, so a new load, a revert or a commentary edit shows at once.
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +14,10 @@ import pandas as pd
 from scorecard import disclosure, figures, metrics, schema
 from scorecard.areas import DEFAULT_HOME_LA, ENGLAND, AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
+from scorecard.memo import Memo
 from scorecard.model import Rag
 from scorecard.periods import Period, latest_complete_quarter, parse_period
-from scorecard.quarterly import Scorecard, ScorecardRow, quarterly_scorecard
+from scorecard.quarterly import NationalFigures, Scorecard, ScorecardRow, quarterly_scorecard
 from scorecard.store import Store
 from scorecard.symbols import SYMBOLS
 
@@ -74,7 +75,8 @@ class IndicatorDetail:
 class Views:
     def __init__(self, store: Store, catalogue: Catalogue, areas: AreaDirectory, home: str = DEFAULT_HOME_LA):
         self.store, self.catalogue, self.areas, self.home = store, catalogue, areas, home
-        self._cached = lru_cache(maxsize=64)(self._scorecard)
+        self._cached = Memo(self._scorecard, size=256)
+        self._national = Memo(self._national_figures, size=1)
 
     # Choices and checks ---------------------------------------------------------------
 
@@ -144,15 +146,22 @@ class Views:
     # The scorecard and what is built on it ----------------------------------------------
 
     def scorecard(self, area: str, quarter: Period, framework: str = "ecm", outcome: str | None = None) -> Scorecard:
-        """One outcome area is cut from the whole framework's cached scorecard, so moving
-        between outcome areas (as the projector does) costs nothing."""
-        whole = self._cached(self.store.data_version(), area, quarter, framework)
-        if outcome is None:
-            return whole
-        return replace(whole, rows=[row for row in whole.rows if row.outcome_area == outcome])
+        """Cached until the data or the disclosure rules change. The same object comes back
+        for the same choice, so pages can keep what they drew from it."""
+        return self._cached(self.data_version(), area, quarter, framework, outcome)
 
-    def _scorecard(self, version, area, quarter, framework) -> Scorecard:
-        return quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework)
+    def data_version(self) -> tuple:
+        return (*self.store.data_version(), disclosure.rules(self.store))
+
+    def _scorecard(self, version, area, quarter, framework, outcome) -> Scorecard:
+        if outcome is not None:  # cut from the whole framework's, so moving between outcome areas is free
+            whole = self._cached(version, area, quarter, framework, None)
+            return replace(whole, rows=[row for row in whole.rows if row.outcome_area == outcome])
+        return quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework,
+                                   national=self._national(version))
+
+    def _national_figures(self, version) -> NationalFigures:
+        return NationalFigures.build(self.store, self.catalogue, self.areas)
 
     def is_demo(self) -> bool:
         return self.store.setting("demo_data") == "true"
@@ -235,7 +244,8 @@ class Views:
         detail.symbols_used = {p.status: SYMBOLS[p.status] for p in points if p.status in SYMBOLS}
         if indicator.has_localities and la is not None:
             for local in self.areas.localities(la.code):
-                card = quarterly_scorecard(self.store, self.catalogue, self.areas, local.code, quarter, only={indicator.id})
+                card = quarterly_scorecard(self.store, self.catalogue, self.areas, local.code, quarter, only={indicator.id},
+                                           national=self._national(self.data_version()))
                 row = next((r for r in card.rows if r.indicator_id == indicator.id), None)
                 if row is not None:
                     detail.localities.append((local.name, row))

@@ -13,11 +13,12 @@ from scorecard.serve import gunicorn_command
 from tests.browser import free_port
 
 
-def test_duckdb_gets_one_worker_and_postgresql_several():
-    duck = gunicorn_command("duckdb:////tmp/x.duckdb", "127.0.0.1", 8050, cores=2)
-    pg = gunicorn_command("postgresql+psycopg://u@h/db", "127.0.0.1", 8050, cores=2)
+def test_duckdb_gets_one_worker_and_postgresql_one_per_core():
+    duck = gunicorn_command("duckdb:////tmp/x.duckdb", "127.0.0.1", 8050, cores=4)
+    pg = gunicorn_command("postgresql+psycopg://u@h/db", "127.0.0.1", 8050, cores=4)
     assert duck[duck.index("--workers") + 1] == "1"
-    assert pg[pg.index("--workers") + 1] == "5"
+    assert pg[pg.index("--workers") + 1] == "4"
+    assert pg[pg.index("--threads") + 1] == duck[duck.index("--threads") + 1] == "8"
     assert "--reload" not in duck and "app:server" in duck
 
 

@@ -1,8 +1,10 @@
-"""The indicator catalogue, searchable, with definitions."""
+"""The indicator catalogue, searchable, with definitions; then the benchmark indicators
+loaded from LAIT, which are not on the scorecard but can be looked at one by one."""
 
 import dash
 from dash import Input, Output, callback, dcc, html
 
+from layouts._benchmarks import benchmarks, matching
 from layouts._parts import no_data, page, state_of
 from layouts._service import views
 from layouts._state import href
@@ -22,11 +24,25 @@ def layout(**query):
 
 def catalogue(state, text):
     found = views().search_indicators(text)
-    if not found:
+    loaded = benchmarks()
+    extra = matching(loaded, text)
+    if not found and not extra:
         return no_data(f"No indicator matches '{text}'.")
+    parts = [described(found, state, "catalogue")] if found else []
+    if extra:
+        parts += [
+            html.H2(f"Benchmark indicators from LAIT ({len(extra):,} of {len(loaded):,})", id="benchmarks"),
+            html.P("Loaded from LAIT to compare areas. They are not on the scorecard and have no targets.",
+                   className="lede"),
+            described(extra, state, "catalogue benchmarks"),
+        ]
+    return html.Div(parts)
+
+
+def described(indicators, state, class_name: str) -> html.Dl:
     return html.Dl([
         part
-        for indicator in found
+        for indicator in indicators
         for part in (
             html.Dt(dcc.Link(indicator.title, href=href("/indicator", state, indicator=indicator.id))),
             html.Dd([
@@ -34,12 +50,13 @@ def catalogue(state, text):
                 html.P(
                     f"Id {indicator.id}. Polarity: {indicator.polarity.value.replace('_', ' ')}. "
                     + (f"Former {indicator.ni_code}. " if indicator.ni_code else "")
+                    + (f"LAIT code {indicator.lait_code}. " if indicator.is_benchmark and indicator.lait_code else "")
                     + (f"Also known as: {'; '.join(indicator.aliases)}." if indicator.aliases else ""),
                     className="period",
                 ),
             ]),
         )
-    ], className="catalogue")
+    ], className=class_name)
 
 
 @callback(Output("catalogue", "children"), Input("catalogue-search", "value"), prevent_initial_call=True)

@@ -149,6 +149,10 @@ def main() -> None:
         print(f"  {len(timings) / elapsed:.1f} requests per second, {len(timings):,} requests")
         print(f"  median {statistics.median(timings):.0f} ms, p95 {cuts[94]:.0f} ms, p99 {cuts[98]:.0f} ms")
         print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+        if errors:  # what the server said about them
+            log.seek(0)
+            said = log.read().decode(errors="replace")
+            sys.stderr.write(said[said.find("Traceback"):][:4000] if "Traceback" in said else said[-2000:])
     finally:
         if process is not None:
             process.terminate()

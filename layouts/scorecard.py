@@ -4,13 +4,14 @@ travel and comparators. In projector mode, one outcome area per screen."""
 from collections import OrderedDict
 
 import dash
-from dash import dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
 from layouts._parts import (
     chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, sparkline, state_of,
 )
 from layouts._service import views
 from layouts._state import href, is_projector
+from scorecard import exports
 from scorecard.views import NotAllowed
 
 dash.register_page(__name__, path="/scorecard", title="Outcome scorecard - Scorecard", name="Outcome scorecard")
@@ -44,6 +45,7 @@ def layout(**query):
                "quarter, with its own period.", className="lede"),
         html.Div(scorecard_table(card, state, rag, text, order), id="scorecard-table"),
         legend(),
+        downloads(state),
     ])
     return page("/scorecard", state, "Outcome scorecard", body, extra_controls=filters)
 
@@ -67,6 +69,31 @@ def legend() -> html.Details:
                     "with no polarity. Statistical neighbours are the mean of the LA's 10 neighbours, as LAIT does."),
         ]),
     ], className="legend")
+
+
+def downloads(state: dict) -> html.Div:
+    return html.Div([
+        html.H2("Download this scorecard"),
+        html.P("Every indicator shown above, whatever the filter. Suppressed figures stay as [c]."),
+        html.Button("Download as CSV", id="download-csv", className="button-secondary", n_clicks=0),
+        html.Button("Download as Excel", id="download-xlsx", className="button-secondary", n_clicks=0),
+        dcc.Store(id="scorecard-choice", data=state),
+        dcc.Download(id="scorecard-download"),
+    ], className="downloads")
+
+
+@callback(
+    Output("scorecard-download", "data"),
+    Input("download-csv", "n_clicks"), Input("download-xlsx", "n_clicks"),
+    State("scorecard-choice", "data"), prevent_initial_call=True,
+)
+def download(_csv_clicks, _xlsx_clicks, state):
+    card = chosen(state or {})  # the choice is checked against the server's lists again
+    header, rows = exports.scorecard_rows(card)
+    name = f"scorecard-{card.area.code}-{card.quarter.label.replace(' ', '-')}"
+    if ctx.triggered_id == "download-xlsx":
+        return dcc.send_bytes(exports.xlsx_bytes(header, rows), f"{name}.xlsx")
+    return {"content": exports.csv_text(header, rows), "filename": f"{name}.csv", "type": "text/csv"}
 
 
 def with_localities() -> set[str]:

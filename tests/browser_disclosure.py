@@ -5,6 +5,7 @@ served twice: with the disclosure threshold switched off, where the counts and t
 worked out from them must show (so this test can see them), and with the default threshold,
 where every callback response must carry [c] instead and none of those figures."""
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -193,3 +194,38 @@ def test_no_count_of_one_to_five_leaves_the_server(small_db, browser, tmp_path):
         if address.startswith(("/scorecard", "/indicator")):
             assert has_symbol, f"{address}: no [c] where the small figures are"
     assert "75.0" in "\n".join(seen[f"/scorecard?period={QUARTER}"])  # figures from large counts still show
+
+
+def downloaded(browser, base: str, button: str) -> str:
+    """The scorecard download as text (an Excel file read back cell by cell)."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/scorecard?period={QUARTER}")
+        wait_until_ready(page)
+        with page.expect_download() as info:
+            page.get_by_role("button", name=button).click()
+        path = info.value.path()
+        if button.endswith("Excel"):
+            sheet = openpyxl.load_workbook(io.BytesIO(Path(path).read_bytes())).active  # saved with no extension
+            return "\n".join(",".join("" if v is None else str(v) for v in row) for row in sheet.iter_rows(values_only=True))
+        return Path(path).read_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("button", ["Download as CSV", "Download as Excel"])
+def test_downloads_carry_no_small_count(small_db, browser, tmp_path, button):
+    open_db = tmp_path / "open.duckdb"
+    shutil.copy(small_db, open_db)
+    with Store.open(open_db) as store:
+        store.set_setting("disclosure_threshold", "0")
+    (tmp_path / "open").mkdir()
+    with served_app(open_db, tmp_path / "open") as base:
+        control = downloaded(browser, base, button)
+    assert "42.9" in control and "45.5" in control  # the control: with no threshold they are there
+    with served_app(small_db, tmp_path) as base:
+        protected = downloaded(browser, base, button)
+    for rate in RATES:
+        assert rate not in protected, f"{rate} ({RATES[rate]} children) is in the download"
+    assert "[c]" in protected and "75" in protected

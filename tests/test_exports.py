@@ -55,3 +55,26 @@ def test_show_exports_the_scorecard_as_xlsx(tmp_path, capsys):
     assert isinstance(values["cla_rate"][header.index("value")], (int, float))  # a number, not text
     assert main(["show", "--db", str(db), "--format", "xlsx"]) == 2
     assert "-o FILE.xlsx" in capsys.readouterr().err
+
+
+def test_scorecard_rows_keep_symbols_and_numbers():
+    from scorecard.areas import load_areas
+    from scorecard.periods import parse_period
+    from scorecard.quarterly import Scorecard, ScorecardRow
+    from scorecard.exports import scorecard_rows
+
+    common = dict(outcome_area="stay_safe", outcome_area_title="Stay safe", polarity="lower_is_better",
+                  unit="rate", decimals=0)
+    suppressed = ScorecardRow("cpp_rate", "CPP rate", "CPP", **common, value=None, shown="[c]", status="c",
+                              previous_value=None, previous_shown="[c]")
+    known = ScorecardRow("cla_rate", "=CLA rate", "CLA", **common, value=81.0, shown="81", status="",
+                         previous_value=-2.0, previous_shown="-2", rank=3, rank_of=151, rag="red")
+    card = Scorecard(load_areas().get("E08000027"), parse_period("2024-25 Q4"), "ecm", [suppressed, known])
+    header, rows = scorecard_rows(card)
+    latest, previous = header.index("Latest"), header.index("Previous")
+    assert rows[0][latest] == "[c]" and rows[0][previous] == "[c]"
+    assert rows[1][latest] == 81.0 and rows[1][previous] == -2.0
+    assert rows[1][header.index("Rank among LAs")] == "3 of 151"
+    assert "Demonstration data" not in header
+    text = csv_text(header, rows)
+    assert "'=CLA rate" in text and ",[c]," in text and ",-2.0," in text

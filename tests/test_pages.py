@@ -214,3 +214,48 @@ def test_quarter_choices_start_at_the_latest_complete_quarter(views):
     choices = views.quarter_choices(date(2026, 2, 1))
     assert choices[0] == "2025-26 Q3"
     assert parse_period(choices[1]).end < parse_period(choices[0]).end
+
+
+@pytest.mark.parametrize("button", ["download-csv", "download-xlsx"])
+def test_scorecard_download_matches_the_page_and_keeps_symbols(app, views, button):
+    import io
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+    from openpyxl import load_workbook
+
+    from layouts import scorecard
+
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{button}.n_clicks", "value": 1}]))
+    state = {"period": QUARTER.label, "outcome": "stay_safe"}
+    sent = scorecard.download(1, 1, state)
+    if button == "download-xlsx":
+        assert sent["filename"].endswith(".xlsx") and sent["base64"]
+        import base64
+        sheet = load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
+        lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+    else:
+        assert sent["filename"].endswith(".csv")
+        import csv
+        lines = list(csv.reader(io.StringIO(sent["content"])))
+    header, rows = lines[0], lines[1:]
+    card = views.scorecard(views.home, QUARTER, "ecm", "stay_safe")
+    assert len(rows) == len(card.rows) > 0
+    latest = header.index("Latest")
+    for line, row in zip(rows, card.rows):
+        assert line[header.index("Indicator")] == row.title
+        assert line[header.index("RAG")] == row.rag.capitalize()
+        expected = row.value if row.value is not None else row.shown
+        assert str(line[latest]) in {str(expected), f"{expected:g}" if isinstance(expected, float) else expected}
+    assert header[-1] == "Demonstration data"
+
+
+def test_scorecard_download_refuses_an_area_not_on_the_list(app):
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from layouts import scorecard
+
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "download-csv.n_clicks", "value": 1}]))
+    with pytest.raises(NotAllowed):
+        scorecard.download(1, 0, {"area": "../../etc/passwd", "period": QUARTER.label})

@@ -21,3 +21,15 @@
     if (event.target.closest && event.target.closest("#upload-file") && event.dataTransfer) { check(event.dataTransfer.files); }
   }, true);
 })();
+
+// Words for the upload page's progress bars (layouts/upload.py): they name the file being worked on.
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  upload: {
+    checking: function (name) {
+      return name ? "Checking " + name + "\u2026 large workbooks can take a minute." : "";
+    },
+    loading: function (pending) {
+      return pending && pending.name ? "Loading " + pending.name + "\u2026 do not close this page." : "";
+    }
+  }
+});

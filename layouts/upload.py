@@ -1,4 +1,5 @@
-"""Upload: drop a workbook, read the validation report and what would change, then confirm."""
+"""Upload: drop a workbook, read the validation report and what would change, then confirm;
+progress is shown while a file is checked or loaded."""
 
 import base64
 import binascii
@@ -7,7 +8,7 @@ import uuid
 from pathlib import Path
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 from layouts._parts import page, state_of
 from layouts._service import require_analyst, views
@@ -34,16 +35,47 @@ def layout(**query):
         # Filled in by assets/upload.js: the upload box drops a file over the limit silently.
         html.P(id="upload-too-big", hidden=True, role="alert", className="error-summary",
                **{"data-max-bytes": str(MAX_BYTES)}),
-        dcc.Loading(html.Div(id="upload-report", role="status"), type="default",
-                    overlay_style={"visibility": "visible"}),
+        progress("upload-checking"),
+        html.Div(id="upload-report", role="status"),
         dcc.Store(id="upload-token"),
         html.Div([
             html.Button("Confirm and load", id="upload-confirm", className="button", disabled=True, n_clicks=0),
             html.Button("Cancel", id="upload-cancel", className="button-secondary", disabled=True, n_clicks=0),
         ], className="buttons"),
-        dcc.Loading(html.Div(id="upload-result", role="status")),
+        progress("upload-loading"),
+        html.Div(id="upload-result", role="status"),
     ])
     return page("/upload", state, "Upload a workbook", body, with_controls=False)
+
+
+def progress(name: str) -> html.Div:
+    """An indeterminate progress bar named by its words. The live region is always on the page
+    and only its inside is hidden, so screen readers announce the words when they appear."""
+    return html.Div(
+        html.Div([
+            html.P(id=f"{name}-words", className="progress-words"),
+            html.Progress(id=f"{name}-bar", className="progress-bar", **{"aria-labelledby": f"{name}-words"}),
+        ], id=f"{name}-shown", hidden=True),
+        id=name, role="status", className="progress", **{"aria-live": "polite"},
+    )
+
+
+def busy(name: str) -> list:
+    """What changes while a check or load runs: the progress shows, and nothing else can be started.
+    The callback's own outputs, sent after these, set the buttons as the result needs."""
+    return [
+        (Output(f"{name}-shown", "hidden"), False, True),
+        (Output("upload-file", "disabled"), True, False),
+        (Output("upload-confirm", "disabled"), True, True),
+        (Output("upload-cancel", "disabled"), True, True),
+    ]
+
+
+# The words name the file, which only the browser knows before the callback answers (assets/upload.js).
+clientside_callback(ClientsideFunction("upload", "checking"), Output("upload-checking-words", "children"),
+                    Input("upload-file", "filename"), prevent_initial_call=True)
+clientside_callback(ClientsideFunction("upload", "loading"), Output("upload-loading-words", "children"),
+                    Input("upload-token", "data"), prevent_initial_call=True)
 
 
 def _saved(contents: str, filename: str) -> Path:
@@ -114,6 +146,7 @@ def revisions_table(revisions) -> html.Table:
     Input("upload-file", "contents"),
     State("upload-file", "filename"),
     State("nav", "search"),
+    running=busy("upload-checking"),
     prevent_initial_call=True,
 )
 def check_upload(contents, filename, search):
@@ -137,19 +170,14 @@ def check_upload(contents, filename, search):
     Output("upload-cancel", "disabled", allow_duplicate=True),
     Output("upload-report", "children", allow_duplicate=True),
     Input("upload-confirm", "n_clicks"),
-    Input("upload-cancel", "n_clicks"),
     State("upload-token", "data"),
     State("nav", "search"),
+    running=busy("upload-loading"),
     prevent_initial_call=True,
 )
-def confirm_upload(confirm, cancel, pending, search):
+def confirm_upload(confirm, pending, search):
     user = require_analyst()
-    if not pending or not TOKEN.match(str(pending.get("token", ""))):
-        raise dash.exceptions.PreventUpdate
-    path = UPLOADS / pending["token"]
-    if dash.ctx.triggered_id == "upload-cancel":
-        path.unlink(missing_ok=True)
-        return html.P("Cancelled. Nothing was loaded."), True, True, ""
+    path = _pending(pending)
     state = from_search(search)
     result = views().upload(path, state.get("area"), dry_run=False, user=user, file_name=pending["name"])
     path.unlink(missing_ok=True)
@@ -161,3 +189,26 @@ def confirm_upload(confirm, cancel, pending, search):
                f"{change.unchanged:,} unchanged."),
         html.P(dcc.Link("See the outcome scorecard", href=href("/scorecard", state))),
     ], className="report"), True, True, ""
+
+
+@callback(
+    Output("upload-result", "children", allow_duplicate=True),
+    Output("upload-confirm", "disabled", allow_duplicate=True),
+    Output("upload-cancel", "disabled", allow_duplicate=True),
+    Output("upload-report", "children", allow_duplicate=True),
+    Input("upload-cancel", "n_clicks"),
+    State("upload-token", "data"),
+    prevent_initial_call=True,
+)
+def cancel_upload(cancel, pending):
+    """Its own callback, so that cancelling never flashes the words for a load."""
+    require_analyst()
+    _pending(pending).unlink(missing_ok=True)
+    return html.P("Cancelled. Nothing was loaded."), True, True, ""
+
+
+def _pending(pending) -> Path:
+    """The checked file waiting for a decision; only a name the check itself made is accepted."""
+    if not pending or not TOKEN.match(str(pending.get("token", ""))):
+        raise dash.exceptions.PreventUpdate
+    return UPLOADS / pending["token"]

@@ -183,6 +183,60 @@ def test_upload_good_file_then_revert(app_url, page, tmp_path):
     expect(page.locator("table")).to_contain_text("Reverted")
 
 
+def held_callbacks(page) -> list:
+    """Hold every callback request until the test lets it go, as a slow load would."""
+    held = []
+    page.route(re.compile(r"/_dash-update-component"), lambda route: held.append(route))  # it has a query string
+    return held
+
+
+def release(page, held) -> None:
+    """Let the one request the page is waiting on go to the server."""
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1, "expected one callback request to be waiting"
+    held.pop().continue_()
+
+
+def test_upload_shows_progress_while_checking_and_loading(app_url, page, tmp_path):
+    good = tmp_path / "cla_progress.csv"
+    good.write_text(EES_HEADER + "\n2018,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,"
+                    "Dudley,E08000027,Children looked after on 31 March each year,70000,590,84\n")
+    visit(page, app_url + "/upload")
+    checking, loading = page.locator("#upload-checking"), page.locator("#upload-loading")
+    expect(checking.locator("progress")).to_be_hidden()
+    held = held_callbacks(page)
+    page.set_input_files("#upload-file input[type=file]", str(good))
+    # While the check runs: an indeterminate bar named by plain words, in a live region.
+    bar = page.get_by_role("progressbar", name="Checking cla_progress.csv… large workbooks can take a minute.")
+    expect(bar).to_be_visible()
+    assert bar.get_attribute("value") is None
+    assert checking.get_attribute("role") == "status"
+    expect(page.get_by_role("button", name="Confirm and load")).to_be_disabled()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    release(page, held)
+    expect(page.locator("#upload-report")).to_contain_text("ready to load")
+    expect(checking.locator("progress")).to_be_hidden()
+    expect(checking).not_to_contain_text("Checking", use_inner_text=True)
+    confirm = page.get_by_role("button", name="Confirm and load")
+    expect(confirm).to_be_enabled()
+    # While the load runs: its own words, and neither button can be pressed.
+    confirm.click()
+    bar = page.get_by_role("progressbar", name="Loading cla_progress.csv… do not close this page.")
+    expect(bar).to_be_visible()
+    expect(confirm).to_be_disabled()
+    expect(page.get_by_role("button", name="Cancel")).to_be_disabled()
+    expect(page.locator("#upload-result")).to_be_empty()
+    release(page, held)
+    expect(page.locator("#upload-result")).to_contain_text("Loaded cla_progress.csv as load")
+    expect(loading.locator("progress")).to_be_hidden()
+    expect(loading).not_to_contain_text("Loading", use_inner_text=True)
+    assert page.console_errors == []
+
+
 def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
     bad = tmp_path / "cla_bad.csv"
     bad.write_text(

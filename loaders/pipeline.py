@@ -290,8 +290,10 @@ def _keep_known_counts(store: Store, batch: Batch) -> None:
             | (matched["value"].isna().to_numpy() & frame["value"].isna().to_numpy() & matched["status"].notna().to_numpy())
         )
     )
-    frame.loc[same, "numerator"] = matched.loc[same, "numerator"].to_numpy()
-    frame.loc[same, "denominator"] = matched.loc[same, "denominator"].to_numpy()
+    if not same.any():
+        return
+    for column in ("numerator", "denominator"):  # as floats: an all-empty column comes back as objects
+        frame.loc[same, column] = pd.to_numeric(matched.loc[same, column]).astype("float64").to_numpy()
 
 
 def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:

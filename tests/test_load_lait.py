@@ -225,3 +225,23 @@ def test_lait_rates_keep_the_counts_another_file_gave(blocks, tmp_path):
     assert report.change.unchanged > 700
     assert store.table(schema.observation_revision, indicator_id="cla_rate").shape[0] == report.change.revised
     store.close()
+
+
+def test_lait_over_figures_whose_rates_differ_is_a_revision_not_a_crash(blocks, tmp_path):
+    """Demo counts for Dudley's CLA rate, then LAIT's rates, none of them equal: each is a
+    revision with its history, and no count is carried over to a figure it did not give."""
+    from scorecard.demo import write_demo
+
+    _folder, part = blocks
+    part[part["Short Desc"].isin(["LAC", "RTA"])].to_csv(tmp_path / "lait_lac.csv", index=False)
+    store, context = new_store(tmp_path)
+    write_demo(store, context.catalogue, context.areas)
+    before = value(store, "cla_rate", DUDLEY, "31 Mar 2024")
+    report = load_file(store, tmp_path / "lait_lac.csv", context, user="test")
+    assert report.status == "loaded", [str(problem) for problem in report.problems]
+    after = value(store, "cla_rate", DUDLEY, "31 Mar 2024")
+    assert before["numerator"] > 0 and after["value"] != before["value"]
+    assert pd.isna(after["numerator"])  # LAIT gave no count for its different rate
+    assert report.change.revised > 0
+    assert store.table(schema.observation_revision, superseded_by_load=report.load_id).shape[0] == report.change.revised
+    store.close()

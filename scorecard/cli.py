@@ -7,6 +7,7 @@ that does the work and returns the exit code. Errors a user can fix are raised a
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -542,6 +543,13 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, catalogue_module.CatalogueError) as problem:
         print(f"scorecard {args.command}: {problem}", file=sys.stderr)
         return 2
+    except Exception as fault:  # a fault of Scorecard's own: plain words, the detail on request
+        if os.environ.get("SCORECARD_DEBUG"):
+            raise
+        print(f"scorecard {args.command}: something went wrong inside Scorecard ({type(fault).__name__}: "
+              f"{fault}). A load or revert that fails changes nothing. Run it again with SCORECARD_DEBUG=1 "
+              "to see the detail, and tell the performance team.", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

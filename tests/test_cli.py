@@ -167,3 +167,23 @@ def test_demo_then_show_from_the_installed_command(tmp_path):
     rows = json.loads(shown.stdout)
     assert {row["rag"] for row in rows} >= {"green", "amber", "red", "no judgement"}
     assert all(row["demonstration_data"] for row in rows)
+
+
+def test_a_fault_inside_scorecard_is_one_plain_line(tmp_path, capsys, monkeypatch):
+    from loaders import pipeline
+
+    def broken(*args, **kwargs):
+        raise TypeError("Invalid value '[]' for dtype 'float64'")
+
+    monkeypatch.setattr(pipeline, "load_file", broken)
+    monkeypatch.delenv("SCORECARD_DEBUG", raising=False)
+    source = tmp_path / "any.csv"
+    source.write_text("a,b\n1,2\n")
+    code = main(["load", str(source), "--db", str(tmp_path / "x.duckdb")])
+    said = capsys.readouterr().err
+    assert code == 3
+    assert "Traceback" not in said and said.count("\n") == 1
+    assert "something went wrong inside Scorecard (TypeError" in said and "SCORECARD_DEBUG=1" in said
+    monkeypatch.setenv("SCORECARD_DEBUG", "1")
+    with pytest.raises(TypeError):
+        main(["load", str(source), "--db", str(tmp_path / "x.duckdb")])

@@ -5,7 +5,6 @@ import dash
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from layouts._benchmarks import benchmark_views
 from layouts._parts import direction_badge, no_data, number, page, problem_page, rag_badge, state_of
 from layouts._service import views
 from layouts._state import href
@@ -25,17 +24,12 @@ def layout(**query):
     state = state_of(query)
     service = views()
     try:
-        wanted = state.get("indicator")
-        found = None if wanted in service.catalogue.indicators else benchmark_views(wanted)
-        if found is None:
-            indicator = service.checked_indicator(wanted)
-        else:
-            service, indicator = found  # a LAIT benchmark, which the scorecard's catalogue leaves out
+        indicator = service.checked_indicator(state.get("indicator"))  # a LAIT benchmark indicator too
         area = service.checked_area(state.get("area"))
         quarter = service.checked_quarter(state.get("period"))
     except NotAllowed as problem:
         return problem_page("/indicator", state, "Indicator", problem)
-    detail = service.indicator_detail(indicator, area, quarter)
+    detail = service.for_indicator(indicator).indicator_detail(indicator, area, quarter)
     about = html.Dl([
         html.Dt("Definition"), html.Dd(indicator.definition or "Not recorded"),
         html.Dt("Source"), html.Dd(indicator.source or "Not recorded"),

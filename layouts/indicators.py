@@ -4,7 +4,6 @@ loaded from LAIT, which are not on the scorecard but can be looked at one by one
 import dash
 from dash import Input, Output, callback, dcc, html
 
-from layouts._benchmarks import benchmarks, matching
 from layouts._parts import no_data, page, state_of
 from layouts._service import views
 from layouts._state import href
@@ -23,15 +22,17 @@ def layout(**query):
 
 
 def catalogue(state, text):
-    found = views().search_indicators(text)
-    loaded = benchmarks()
-    extra = matching(loaded, text)
-    if not found and not extra:
+    service = views()
+    found = service.search_indicators(text)
+    if not found:
         return no_data(f"No indicator matches '{text}'.")
-    parts = [described(found, state, "catalogue")] if found else []
+    listed = [indicator for indicator in found if not indicator.is_benchmark]
+    extra = [indicator for indicator in found if indicator.is_benchmark]
+    parts = [described(listed, state, "catalogue")] if listed else []
     if extra:
         parts += [
-            html.H2(f"Benchmark indicators from LAIT ({len(extra):,} of {len(loaded):,})", id="benchmarks"),
+            html.H2(f"Benchmark indicators from LAIT ({len(extra):,} of {len(service.benchmark_indicators()):,})",
+                    id="benchmarks"),
             html.P("Loaded from LAIT to compare areas. They are not on the scorecard and have no targets.",
                    className="lede"),
             described(extra, state, "catalogue benchmarks"),

@@ -139,9 +139,13 @@ class Views:
         return outcome or None
 
     def checked_indicator(self, indicator_id: str | None) -> Indicator:
-        if not indicator_id or indicator_id not in self.catalogue.indicators:
+        """An indicator in the catalogue, or a benchmark indicator loaded from LAIT."""
+        if indicator_id in self.catalogue.indicators:
+            return self.catalogue.indicators[indicator_id]
+        found = self.catalogue_with_benchmarks().indicators.get(indicator_id) if indicator_id else None
+        if found is None:
             raise NotAllowed(f"'{indicator_id}' is not an indicator in the catalogue.")
-        return self.catalogue.indicators[indicator_id]
+        return found
 
     # The scorecard and what is built on it ----------------------------------------------
 
@@ -271,19 +275,49 @@ class Views:
         context = LoadContext(self.catalogue, self.areas, self.checked_area(area))
         return load_file(self.store, path, context, dry_run=dry_run, user=user, file_name=file_name)
 
-    # The catalogue ------------------------------------------------------------------------
+    # The catalogue, and the benchmark indicators loaded from LAIT ------------------------------
 
     def search_indicators(self, text: str | None) -> list[Indicator]:
+        """Indicators with every word somewhere in their names, definition or codes: the
+        catalogue's first, then the benchmark indicators loaded from LAIT."""
         words = (text or "").lower().split()
-        found = []
-        for indicator in self.catalogue:
-            haystack = " ".join([
-                indicator.id, indicator.title, indicator.short_title, indicator.definition or "",
-                indicator.ni_code or "", *indicator.aliases,
-            ]).lower()
-            if all(word in haystack for word in words):
-                found.append(indicator)
-        return found
+        return [indicator for indicator in self.catalogue_with_benchmarks()
+                if all(word in _searched_text(indicator) for word in words)]
+
+    def benchmark_indicators(self) -> list[Indicator]:
+        """Loaded from LAIT to compare areas: not on the scorecard, and with no targets."""
+        return [indicator for indicator in self.catalogue_with_benchmarks() if indicator.is_benchmark]
+
+    def catalogue_with_benchmarks(self) -> Catalogue:
+        return self._benchmark_views().catalogue
+
+    def for_indicator(self, indicator: Indicator) -> "Views":
+        """Views whose catalogue holds this indicator, to work out its figures: these views, or
+        for a benchmark indicator, views over the catalogue with the benchmarks added."""
+        return self._benchmark_views() if indicator.is_benchmark else self
+
+    def _benchmark_views(self) -> "Views":
+        return self._with_benchmarks(self.data_version())
+
+    @cached_property
+    def _with_benchmarks(self) -> Memo:
+        # Once per data version: a load or a revert can add or take away benchmark indicators.
+        return Memo(self._views_with_benchmarks, size=1)
+
+    def _views_with_benchmarks(self, version) -> "Views":
+        from loaders.lait import benchmark_indicators
+
+        extra = [found for found in benchmark_indicators(self.store) if found.id not in self.catalogue.indicators]
+        return Views(self.store, self.catalogue.with_extra(extra), self.areas, self.home) if extra else self
+
+
+def _searched_text(indicator: Indicator) -> str:
+    """What a search looks in; a benchmark indicator is found by its LAIT code and source too."""
+    extra = [indicator.lait_code or "", indicator.source or ""] if indicator.is_benchmark else []
+    return " ".join([
+        indicator.id, indicator.title, indicator.short_title, indicator.definition or "",
+        indicator.ni_code or "", *indicator.aliases, *extra,
+    ]).lower()
 
 
 def _neighbours(store: Store, la_code: str) -> list[str]:

@@ -81,3 +81,60 @@ def test_an_unknown_indicator_is_still_refused(app):
     from layouts import indicator
 
     assert "'lait_nothing' is not an indicator in the catalogue" in texts(indicator.layout(indicator="lait_nothing"))
+
+
+# In scorecard.views, where the pages get them ---------------------------------------------------
+
+def test_views_search_and_check_take_benchmarks(app):
+    from layouts._service import views
+    from scorecard.views import NotAllowed
+
+    service = views()
+    assert [i.id for i in service.search_indicators("road traffic")] == ["lait_rta"]
+    assert "lait_rta" in [i.id for i in service.search_indicators("RTA")]
+    assert [i.id for i in service.benchmark_indicators()] == ["lait_rta"]
+    assert service.checked_indicator("lait_rta").lait_code == "RTA"
+    assert service.checked_indicator("cla_rate") is service.catalogue.indicators["cla_rate"]
+    everything = service.search_indicators("")
+    assert [i.id for i in everything[:len(service.catalogue.indicators)]] == list(service.catalogue.indicators)
+    assert everything[-1].id == "lait_rta"  # after the catalogue
+    for unknown in ("lait_nothing", "", None):
+        with pytest.raises(NotAllowed):
+            service.checked_indicator(unknown)
+
+
+def test_the_catalogue_with_benchmarks_is_built_once_per_data_version(app):
+    from layouts._service import views
+
+    service = views()
+    first = service.catalogue_with_benchmarks()
+    assert service.catalogue_with_benchmarks() is first
+    service.add_commentary("cla_rate", "E08000027", "2024-25 Q4", "A note changes the data version.", "test")
+    assert service.catalogue_with_benchmarks() is not first
+
+
+def test_a_benchmark_loaded_through_views_is_found_at_once(tmp_path):
+    """The same Views, before and after a load: no restart is needed to see a new benchmark."""
+    from scorecard.areas import load_areas
+    from scorecard.catalogue import load_catalogue
+    from scorecard.views import NotAllowed, Views
+
+    raw = pd.read_parquet(PUBLIC / "lait_long.parquet")
+    raw[raw["Short Desc"] == "LAC"].to_csv(tmp_path / "lait.csv", index=False)
+    (tmp_path / "lait_data_dictionary.csv").write_bytes((PUBLIC / "lait_data_dictionary.csv").read_bytes())
+    assert main(["load", str(tmp_path / "lait.csv"), "--db", str(tmp_path / "db.duckdb")]) == 0
+    with Store.open(tmp_path / "db.duckdb") as store:
+        service = Views(store, load_catalogue(), load_areas())
+        assert service.search_indicators("road traffic") == [] and service.benchmark_indicators() == []
+        with pytest.raises(NotAllowed):
+            service.checked_indicator("lait_rta")
+        later = tmp_path / "later"
+        later.mkdir()
+        raw[raw["Short Desc"] == "RTA"].to_csv(later / "lait.csv", index=False)
+        (later / "lait_data_dictionary.csv").write_bytes((PUBLIC / "lait_data_dictionary.csv").read_bytes())
+        result = service.upload(later / "lait.csv", None, dry_run=False, user="test", file_name="lait.csv")
+        assert result.status == "loaded"
+        assert [i.id for i in service.search_indicators("road traffic")] == ["lait_rta"]
+        indicator = service.checked_indicator("lait_rta")
+        detail = service.for_indicator(indicator).indicator_detail(indicator, "E08000027", service.checked_quarter("2024-25 Q4"))
+        assert "13.64" in [point.shown for point in detail.points]

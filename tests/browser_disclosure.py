@@ -13,13 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import sync_playwright
 
 from scorecard import schema
 from scorecard.catalogue import load_catalogue
 from scorecard.cli import main
 from scorecard.store import Store
-from tests.browser import launch, served_app, wait_until_ready
+from tests.browser import served_app, wait_until_ready
 
 pytestmark = pytest.mark.browser
 
@@ -65,14 +64,6 @@ def small_db(tmp_path_factory):
         fill_template(workbook, figures)
         assert main(["load", str(workbook), "--db", str(db)]) == 0
     return db
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def addresses() -> list[str]:

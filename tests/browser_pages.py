@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, urlparse
 import openpyxl
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from scorecard.cli import main
 from tests.test_cli import CLA, POPULATION
-from tests.browser import ARTEFACTS, launch, served_app, wait_until_ready
+from tests.browser import ARTEFACTS, served_app, wait_until_ready
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +47,6 @@ def real_url(tmp_path_factory):
     assert main(["load", str(CLA), str(POPULATION), "--db", str(folder / "real.duckdb")]) == 0
     with served_app(folder / "real.duckdb", folder) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -341,4 +333,4 @@ def test_real_indicator_shows_count_population_and_load(real_url, page):
 def test_real_suppressed_figure_shows_its_symbol_and_legend(real_url, page):
     visit(page, real_url + "/indicator?indicator=cla_rate&area=E09000001&period=2024-25 Q4")
     expect(page.locator("table.table tbody tr").first.locator("td").nth(0)).to_have_text("[c]")
-    expect(page.locator(".legend")).to_contain_text("[c]")
+    expect(page.locator("div.legend")).to_contain_text("[c]")

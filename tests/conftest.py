@@ -1,5 +1,5 @@
-"""Fixtures shared across test files: a real PostgreSQL server, and a fresh store on each
-backend so the same test runs against DuckDB and PostgreSQL."""
+"""Fixtures shared across test files: a real PostgreSQL server, a fresh store on each
+backend so the same test runs against DuckDB and PostgreSQL, and headless Chromium."""
 
 import pytest
 
@@ -13,6 +13,19 @@ def postgres_server():
     server = PostgresServer()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright; one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])

@@ -14,12 +14,12 @@ few hundred distinct measures, areas and year labels are.
 """
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from loaders.context import LoadContext
 from loaders.problems import Problem, Severity
@@ -63,12 +63,16 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Fi
         dictionary = read_dictionary(source.path)
         source.rows_read = len(dictionary)
         return FileBatch(indicators=benchmark_rows(dictionary, context, set(dictionary["Measure_short"])))
-    data = read_data(source.path)
+    # The sheet is parsed outside the GIL (fastexcel): read the dictionary meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read_data, source.path)
+        dictionary = _dictionary_beside(source.path, problems)
+        entries = dictionary.to_dict("index")
+        data = reading.result()
     source.rows_read = len(data)
-    dictionary = _dictionary_beside(source.path, problems)
     return FileBatch(
-        {"observation": lait_observations(data, dictionary, context, source.name, problems)},
-        indicators=benchmark_rows(dictionary, context, set(data["Short Desc"].unique()), data),
+        {"observation": lait_observations(data, dictionary, context, source.name, problems, entries)},
+        indicators=benchmark_rows(dictionary, context, set(data["Short Desc"].unique()), data, entries),
     )
 
 
@@ -86,8 +90,9 @@ def read_data(path: Path) -> pd.DataFrame:
         # Text where a symbol can stand in for a number: '-' must not be coerced to null.
         text = {name: "string" for name in ("Short Desc", "Data item", "Years", "LA and Regions", "Values")}
         wanted = lambda column: column.name.strip() in (*text, "LA Number")  # noqa: E731
-        sheet = fastexcel.read_excel(str(path)).load_sheet(0, dtypes=text, use_columns=wanted)
-        frame = sheet.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)  # zero-copy
+        # Eager: straight to one Arrow record batch, then zero-copy into pandas.
+        batch = fastexcel.read_excel(str(path)).load_sheet(0, dtypes=text, use_columns=wanted, eager=True)
+        frame = batch.to_pandas(types_mapper=pd.ArrowDtype)
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     frame.columns = [str(column).strip() for column in frame.columns]
@@ -144,11 +149,12 @@ def measure_ids(codes, context: LoadContext) -> dict[str, str]:
     return ids
 
 
-def _kind_of_period(code: str, dictionary: pd.DataFrame, context: LoadContext) -> tuple[PeriodType, MeasureType, str]:
+def _kind_of_period(code: str, entries: dict[str, dict], context: LoadContext) -> tuple[PeriodType, MeasureType, str]:
+    """entries: the dictionary's rows by measure code."""
     indicator = context.catalogue.by_lait_code(code)
     if indicator is not None:
         return indicator.period_type, indicator.measure_type, ""
-    year_type = str(dictionary.at[code, "Year_Type"]).strip().lower() if code in dictionary.index else ""
+    year_type = str(entries[code]["Year_Type"]).strip().lower() if code in entries else ""
     period_type, measure_type = YEAR_TYPES.get(year_type, (PeriodType.FINANCIAL_YEAR, MeasureType.FLOW))
     return period_type, measure_type, year_type
 
@@ -170,7 +176,9 @@ def _unit(axis: str, measure: str) -> tuple[Unit, int]:
     return Unit.NUMBER, 1
 
 
-def benchmark_rows(dictionary: pd.DataFrame, context: LoadContext, codes: set[str], data=None) -> list[dict]:
+def benchmark_rows(
+    dictionary: pd.DataFrame, context: LoadContext, codes: set[str], data=None, entries: dict | None = None
+) -> list[dict]:
     """Indicator rows for the measures the catalogue does not name, from the dictionary."""
     ids = measure_ids(codes, context)
     titles = {}
@@ -178,7 +186,7 @@ def benchmark_rows(dictionary: pd.DataFrame, context: LoadContext, codes: set[st
         firsts = data.loc[data["Data item"].notna(), ["Short Desc", "Data item"]]
         firsts = firsts[firsts["Data item"].str.strip() != ""].drop_duplicates("Short Desc")
         titles = dict(zip(firsts["Short Desc"], firsts["Data item"].str.strip(), strict=True))
-    entries = dictionary.to_dict("index")
+    entries = dictionary.to_dict("index") if entries is None else entries
     rows = []
     for code in sorted(codes):
         if context.catalogue.by_lait_code(code) is not None:
@@ -187,7 +195,7 @@ def benchmark_rows(dictionary: pd.DataFrame, context: LoadContext, codes: set[st
         get = lambda name: str(entry.get(name, "") or "").strip()  # noqa: E731
         title = get("Measure") or titles.get(code) or code
         unit, multiplier = _unit(get("y_axis_name"), title)
-        period_type, measure_type, _ = _kind_of_period(code, dictionary, context)
+        period_type, measure_type, _ = _kind_of_period(code, entries, context)
         decimals = int(get("dps")) if get("dps").isdigit() else (0 if unit == Unit.NUMBER else 1)
         rows.append(
             {
@@ -264,13 +272,16 @@ def _factorize_text(column: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 def _labels(labels, index: np.ndarray) -> pd.Series:
-    """labels[index] for every row, built by Arrow (no Python string per row)."""
-    taken = pa.array(list(labels), pa.string()).take(pa.array(index, pa.int64()))
-    return pd.Series(pd.arrays.ArrowStringArray(taken))
+    """labels[index] for every row, kept as a category: each row holds a small integer and the
+    few distinct labels are held once (no string per row, in Python or in Arrow). DuckDB reads
+    the column as text."""
+    distinct, position = np.unique(np.asarray(list(labels), dtype=object), return_inverse=True)
+    return pd.Series(pd.Categorical.from_codes(position.astype(np.int32)[index], distinct))
 
 
 def lait_observations(
-    data: pd.DataFrame, dictionary: pd.DataFrame, context: LoadContext, file_name: str, problems: list[Problem]
+    data: pd.DataFrame, dictionary: pd.DataFrame, context: LoadContext, file_name: str, problems: list[Problem],
+    entries: dict | None = None,
 ) -> pd.DataFrame:
     """Each column is reduced to its few distinct values (434 measures, 65 year labels,
     170 areas), those are worked out once, and rows pick theirs up by integer position."""
@@ -282,15 +293,20 @@ def lait_observations(
     numbers = data["LA Number"]
     if numbers.dtype.kind not in "fi":
         numbers = pd.to_numeric(numbers.astype(str).str.strip(), errors="coerce")
-    names = data["LA and Regions"].astype(str).str.strip()
-    place_of_row, places = pd.factorize(
-        pd.Series(numbers).astype("float64").fillna(-1).astype(str) + "|" + names
-        if numbers.isna().any() else pd.Series(numbers).astype("float64")
-    )
-    first_row = pd.Series(np.arange(len(data))).groupby(place_of_row).first()
+    if numbers.isna().any():
+        names = data["LA and Regions"].astype(str).str.strip()
+        place_of_row, places = pd.factorize(pd.Series(numbers).astype("float64").fillna(-1).astype(str) + "|" + names)
+    else:
+        place_of_row, places = pd.factorize(pd.Series(numbers).astype("float64"))
+    # Each place's first row: factorize numbers places in order of appearance, so a place
+    # first appears where the running highest number so far goes up.
+    highest = np.maximum.accumulate(place_of_row)
+    first_rows = np.flatnonzero(np.diff(highest, prepend=-1) > 0)
+    # Names are needed only where each place first appears: trimmed there, not on every row.
+    first_names = data["LA and Regions"].take(first_rows).astype(str).str.strip()
     area_of_place = []
-    for place, row in first_row.items():
-        number, name = numbers.iat[row], names.iat[row]
+    for row, name in zip(first_rows.tolist(), first_names.tolist(), strict=True):
+        number = numbers.iat[row]
         area = context.areas.resolve(str(int(number))) if pd.notna(number) else None
         area = area or context.areas.resolve(name)
         area_of_place.append(area.code if area else "")
@@ -302,12 +318,13 @@ def lait_observations(
                     "Check it against the DfE LA code list",
                 )
             )
-    area_known = np.asarray(area_of_place, dtype=object)[place_of_row] != ""
+    area_known = np.asarray([code != "" for code in area_of_place], dtype=bool)[place_of_row]
 
     # Periods: one per measure and year label present, then picked up by each row.
     pair_of_row, pairs = pd.factorize(measure_of_row.astype(np.int64) * len(year_labels) + year_of_row)
     measures, year_labels = list(measures), list(year_labels)
-    kinds = {code: _kind_of_period(code, dictionary, context) for code in measures}
+    entries = dictionary.to_dict("index") if entries is None else entries
+    kinds = {code: _kind_of_period(code, entries, context) for code in measures}
     found = [
         lait_period(year_labels[pair % len(year_labels)], *kinds[measures[pair // len(year_labels)]])
         for pair in pairs.tolist()
@@ -339,35 +356,55 @@ def lait_observations(
     values = parsed.value.round(10).to_numpy()
 
     keep = np.flatnonzero(~no_period & area_known)
+    indicator_of_measure = [ids[code] for code in measures]
+    period_of_pair = [p.label if p else "" for p in found]
+    # Two labels of one year ('2018' and '2018 (Rev)') would be the same observation twice.
+    period_code_of_pair = pd.factorize(pd.Series(period_of_pair))[0]
+    key = (measure_of_row[keep].astype(np.int64) * 100_000 + period_code_of_pair[pair_of_row[keep]]) * 10_000 + place_of_row[keep]
+    duplicated = pd.Series(key).duplicated().to_numpy()
+    if duplicated.any():
+        row = keep[int(np.flatnonzero(duplicated)[0])]
+        problems.append(
+            Problem(
+                file_name, "",
+                f"{int(duplicated.sum()):,} rows repeat a measure, area and year already in the file "
+                f"(first: {indicator_of_measure[measure_of_row[row]]} for {area_of_place[place_of_row[row]]} "
+                f"in {period_of_pair[pair_of_row[row]]})",
+                "Remove the repeated rows",
+            )
+        )
+
+    # Rows in the order of the observation key (indicator, area, period): the database builds
+    # its key index faster from ordered rows. Sorted on small integer ranks, not on text.
+    keep = keep[
+        np.lexsort(
+            (
+                _ranks(period_of_pair)[pair_of_row[keep]],
+                _ranks(area_of_place)[place_of_row[keep]],
+                _ranks(indicator_of_measure)[measure_of_row[keep]],
+            )
+        )
+    ]
     status_of_row, statuses = pd.factorize(parsed.status)
     pair_kept = pair_of_row[keep]
     starts = pd.to_datetime([p.start if p else None for p in found]).to_numpy()
     ends = pd.to_datetime([p.end if p else None for p in found]).to_numpy()
-    frame = observations(
-        indicator_id=_labels([ids[code] for code in measures], measure_of_row[keep]),
+    return observations(
+        indicator_id=_labels(indicator_of_measure, measure_of_row[keep]),
         area_code=_labels(area_of_place, place_of_row[keep]),
-        period=_labels([p.label if p else "" for p in found], pair_kept),
+        breakdown=_labels(["all"], np.zeros(len(keep), dtype=np.intp)),
+        period=_labels(period_of_pair, pair_kept),
         period_type=_labels([p.type.value if p else "" for p in found], pair_kept),
         period_start=starts[pair_kept],
         period_end=ends[pair_kept],
         value=values[keep],
         status=_labels(list(statuses), status_of_row[keep]),
     )
-    # Two labels of one year ('2018' and '2018 (Rev)') would be the same observation twice.
-    period_of_pair = pd.factorize(pd.Series([p.label if p else "" for p in found]))[0]
-    key = (measure_of_row[keep].astype(np.int64) * 100_000 + period_of_pair[pair_kept]) * 10_000 + place_of_row[keep]
-    duplicated = pd.Series(key).duplicated().to_numpy()
-    if duplicated.any():
-        first = frame.iloc[int(np.flatnonzero(duplicated)[0])]
-        problems.append(
-            Problem(
-                file_name, "",
-                f"{int(duplicated.sum()):,} rows repeat a measure, area and year already in the file "
-                f"(first: {first.indicator_id} for {first.area_code} in {first.period})",
-                "Remove the repeated rows",
-            )
-        )
-    return frame
+
+
+def _ranks(labels: list[str]) -> np.ndarray:
+    """Each label's position in sorted order (equal labels share one)."""
+    return np.unique(np.asarray(labels, dtype=object), return_inverse=True)[1].astype(np.int64)
 
 
 def benchmark_indicators(store) -> list:

@@ -217,7 +217,12 @@ commentary = sa.Table(
     sa.Column("load_id", sa.Integer),
 )
 
-sa.Index("observation_by_period", observation.c.indicator_id, observation.c.period_end)
+# PostgreSQL only: DuckDB's plans never read this two-column index (they scan the table,
+# even for indicator and period_end equal to given values), yet every load there paid to
+# maintain it: a sixth of writing LAIT's 640,900 rows. DuckDB files made earlier keep theirs.
+sa.Index("observation_by_period", observation.c.indicator_id, observation.c.period_end).ddl_if(
+    dialect="postgresql"
+)
 
 
 app_user = sa.Table(

@@ -73,6 +73,65 @@ def test_a_duplicate_observation_is_impossible(store):
             connection.execute(schema.observation.insert(), duplicate)
 
 
+def test_a_batch_repeating_a_key_loads_nothing_even_into_an_empty_table(store):
+    # An empty table takes the batch without comparing: the key still refuses the repeat.
+    repeated = pd.concat([FIRST, FIRST.iloc[:1]], ignore_index=True)
+    with pytest.raises(sa.exc.IntegrityError):
+        store.apply(Batch({"observation": repeated}), load_row("repeated"))
+    assert current(store) == [] and store.loads().empty
+
+
+def test_a_large_batch_on_duckdb_keeps_its_key_and_the_connection_settings(tmp_path):
+    # Large batches new to the table are inserted in parallel: the key is still enforced,
+    # the failed load leaves nothing, and the connection is put back as it was either way.
+    from scorecard import store as store_module
+
+    size = store_module.PARALLEL_INSERT_ROWS + 1
+    rows = pd.DataFrame({
+        "indicator_id": "cla_rate", "area_code": [f"A{number:07d}" for number in range(size)],
+        "period": "31 Mar 2025", "breakdown": "all", "period_type": "financial_year",
+        "period_start": date(2024, 4, 1), "period_end": MARCH_25, "numerator": None, "denominator": None,
+        "value": 1.0, "status": "",
+    })
+    with Store.open(tmp_path / "large.duckdb", create=True) as store:
+        def insertion_order() -> bool:
+            with store.engine.connect() as connection:
+                return connection.execute(sa.text("SELECT current_setting('preserve_insertion_order')")).scalar()
+
+        repeated = pd.concat([rows, rows.iloc[[size // 2]]], ignore_index=True)
+        with pytest.raises(sa.exc.IntegrityError):
+            store.apply(Batch({"observation": repeated}), load_row("repeated"))
+        assert store.table(schema.observation).empty and store.loads().empty
+        assert insertion_order() is True
+        _, change = store.apply(Batch({"observation": rows}), load_row("large"))
+        assert change.new == size and len(store.table(schema.observation)) == size
+        assert insertion_order() is True
+        _, again = store.apply(Batch({"observation": rows.assign(value=2.0)}), load_row("revised"))
+        assert (again.new, again.revised, again.unchanged) == (0, size, 0)
+
+
+def test_text_held_as_categories_loads_as_text(store):
+    # Loaders may hand over key columns as pandas categories (LAIT does): the same rows result.
+    as_categories = FIRST.astype({name: "category" for name in ["indicator_id", "area_code", "period", "status"]})
+    preview = store.preview(Batch({"observation": as_categories}))
+    assert (preview.new, preview.revised, preview.unchanged) == (3, 0, 0)
+    load_id, _ = store.apply(Batch({"observation": as_categories}), load_row("categories"))
+    assert ("E09000001", "31 Mar 2025", None, "c", load_id) in current(store)
+    _, again = store.apply(Batch({"observation": FIRST}), load_row("text"))
+    assert (again.new, again.revised, again.unchanged) == (0, 0, 3)
+
+
+def test_the_period_index_is_kept_where_it_is_used(store):
+    # PostgreSQL reads observation_by_period; DuckDB's plans never do, so it is not made there.
+    if store.is_duckdb:
+        with store.engine.connect() as connection:
+            indexes = set(connection.execute(sa.text("SELECT index_name FROM duckdb_indexes()")).scalars())
+        assert "observation_by_period" not in indexes
+    else:
+        indexes = {index["name"] for index in sa.inspect(store.engine).get_indexes("observation")}
+        assert "observation_by_period" in indexes
+
+
 def test_versioned_writes_preview_and_revert(store):
     first_id, change = store.apply(Batch({"observation": FIRST}), load_row("first"))
     assert (change.new, change.revised, change.unchanged) == (3, 0, 0)

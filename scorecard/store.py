@@ -414,7 +414,7 @@ class Store:
             raw = connection.connection.driver_connection
             for name in schema.VERSIONED:
                 raw.unregister(f"staged_{name}")
-            raw.execute("RESET preserve_insertion_order")
+            raw.execute("RESET SESSION preserve_insertion_order")  # a plain RESET leaves it
 
     def _diff_sql(self, name: str, staged: str) -> tuple[str, str, list[str], list[str]]:
         current, _revision = schema.VERSIONED[name]
@@ -485,9 +485,10 @@ class Store:
         selected = ", ".join("s." + column for column in keys + values)
         if rows and change.new == rows:  # nothing in the table shares a key with the batch
             if self.is_duckdb and rows >= PARALLEL_INSERT_ROWS:
-                # DuckDB then writes with all its threads: a third faster for LAIT's 640,900
-                # rows. Reads that need an order ask for it (PostgreSQL keeps none either).
-                connection.execute(sa.text("SET preserve_insertion_order = false"))
+                # DuckDB then inserts with all its threads and less work: a sixth faster for
+                # LAIT's 640,900 rows. For this connection only, until the transaction ends;
+                # reads that need an order ask for it (PostgreSQL keeps none either).
+                connection.execute(sa.text("SET SESSION preserve_insertion_order = false"))
             connection.execute(
                 sa.text(f"INSERT INTO {name} ({column_list}) SELECT {selected}, :load_id FROM {staged} s"),
                 {"load_id": load_id},

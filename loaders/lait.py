@@ -405,22 +405,3 @@ def lait_observations(
 def _ranks(labels: list[str]) -> np.ndarray:
     """Each label's position in sorted order (equal labels share one)."""
     return np.unique(np.asarray(labels, dtype=object), return_inverse=True)[1].astype(np.int64)
-
-
-def benchmark_indicators(store) -> list:
-    """The benchmark indicators loaded so far, for `Catalogue.with_extra`."""
-    from scorecard import schema
-    from scorecard.catalogue import Indicator
-
-    rows = store.table(schema.indicator, is_benchmark=True)
-    return [
-        Indicator(
-            id=row.id, title=row.title, short_title=row.short_title, outcomes={},
-            polarity=Polarity(row.polarity), unit=Unit(row.unit), multiplier=int(row.multiplier),
-            population_age_band=None, population_sex=None, period_type=PeriodType(row.period_type),
-            measure_type=MeasureType(row.measure_type), decimals=int(row.decimals),
-            definition=row.definition, source=row.source, ni_code=None, aliases=(),
-            lait_code=row.lait_code, has_localities=False, is_benchmark=True,
-        )
-        for row in rows.itertuples(index=False)
-    ]

@@ -2,7 +2,8 @@
 
 from scorecard import schema
 from scorecard.areas import AreaDirectory
-from scorecard.catalogue import Catalogue
+from scorecard.catalogue import Catalogue, Indicator
+from scorecard.model import MeasureType, PeriodType, Polarity, Unit
 from scorecard.store import Store
 
 
@@ -71,3 +72,19 @@ def sync_reference(store: Store, catalogue: Catalogue, areas: AreaDirectory) -> 
             for area in areas.all()
         ],
     )
+
+
+def benchmark_indicators(store: Store) -> list[Indicator]:
+    """The benchmark indicators loaded so far (from LAIT), for `Catalogue.with_extra`."""
+    rows = store.table(schema.indicator, is_benchmark=True)
+    return [
+        Indicator(
+            id=row.id, title=row.title, short_title=row.short_title, outcomes={},
+            polarity=Polarity(row.polarity), unit=Unit(row.unit), multiplier=int(row.multiplier),
+            population_age_band=None, population_sex=None, period_type=PeriodType(row.period_type),
+            measure_type=MeasureType(row.measure_type), decimals=int(row.decimals),
+            definition=row.definition, source=row.source, ni_code=None, aliases=(),
+            lait_code=row.lait_code, has_localities=False, is_benchmark=True,
+        )
+        for row in rows.itertuples(index=False)
+    ]

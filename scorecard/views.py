@@ -18,6 +18,7 @@ from scorecard.memo import Memo
 from scorecard.model import Rag
 from scorecard.periods import Period, latest_complete_quarter, parse_period
 from scorecard.quarterly import NationalFigures, Scorecard, ScorecardRow, quarterly_scorecard
+from scorecard.reference import benchmark_indicators
 from scorecard.store import Store
 from scorecard.symbols import SYMBOLS
 
@@ -305,8 +306,6 @@ class Views:
         return Memo(self._views_with_benchmarks, size=1)
 
     def _views_with_benchmarks(self, version) -> "Views":
-        from loaders.lait import benchmark_indicators
-
         extra = [found for found in benchmark_indicators(self.store) if found.id not in self.catalogue.indicators]
         return Views(self.store, self.catalogue.with_extra(extra), self.areas, self.home) if extra else self
 

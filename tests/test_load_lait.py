@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from loaders.context import LoadContext
-from loaders.lait import benchmark_indicators, lait_period
+from loaders.lait import lait_period
 from loaders.pipeline import load_file
 from scorecard import schema
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
 from scorecard.model import MeasureType, PeriodType
-from scorecard.reference import sync_reference
+from scorecard.reference import benchmark_indicators, sync_reference
 from scorecard.store import Store
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"

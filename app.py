@@ -61,6 +61,12 @@ def create_app() -> dash.Dash:
 
 app = create_app()
 server = app.server
+# A server works out the home scorecard as it starts, so the first visitor does not wait;
+# `scorecard serve` and `python app.py` do, an import for tests does not. SCORECARD_WARM=off stops it.
+if os.environ.get("SCORECARD_WARM", "on" if __name__ == "__main__" else "off") == "on":
+    from layouts._service import views
+
+    views().warm_in_background()
 
 
 @server.route("/healthz")

@@ -28,7 +28,7 @@ def gunicorn_command(url: str, host: str, port: int, cores: int | None = None) -
 
 def serve(db: str | None, host: str, port: int) -> int:
     url = database_url(db)
-    env = {**os.environ, "SCORECARD_DB": url}
+    env = {**os.environ, "SCORECARD_DB": url, "SCORECARD_WARM": os.environ.get("SCORECARD_WARM", "on")}
     env.pop("SCORECARD_DEBUG", None)
     command = gunicorn_command(url, host, port)
     print(f"Serving Scorecard on http://{host}:{port} from {url} ({command[command.index('--workers') + 1]} worker(s)).")

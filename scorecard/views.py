@@ -4,6 +4,8 @@
 data version, so a new load, a revert or a commentary edit shows at once.
 """
 
+import logging
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -22,6 +24,7 @@ from scorecard.reference import benchmark_indicators
 from scorecard.store import Store
 from scorecard.symbols import SYMBOLS
 
+log = logging.getLogger("scorecard.views")
 RAG_ORDER = [Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.NO_JUDGEMENT.value]
 QUARTERS_SHOWN = 20  # five years of quarters in the period picker
 
@@ -168,6 +171,20 @@ class Views:
     def _national_figures(self, version) -> NationalFigures:
         return NationalFigures.build(self.store, self.catalogue, self.areas)
 
+    def warm(self, today: date | None = None) -> None:
+        """Work out what the first visitor will ask for (the home LA's latest quarter), so
+        the first page after a start or a load is as quick as the next."""
+        self.scorecard(self.home, latest_complete_quarter(today or date.today()))
+
+    def warm_in_background(self) -> None:
+        threading.Thread(target=self._warm_quietly, name="warm-scorecard", daemon=True).start()
+
+    def _warm_quietly(self) -> None:
+        try:
+            self.warm()
+        except Exception:  # only a head start: the page itself shows any fault plainly
+            log.exception("Working out the scorecard ahead of the first visitor failed")
+
     def is_demo(self) -> bool:
         return self.store.setting("demo_data") == "true"
 
@@ -274,7 +291,10 @@ class Views:
         if not dry_run:
             sync_reference(self.store, self.catalogue, self.areas)
         context = LoadContext(self.catalogue, self.areas, self.checked_area(area))
-        return load_file(self.store, path, context, dry_run=dry_run, user=user, file_name=file_name)
+        report = load_file(self.store, path, context, dry_run=dry_run, user=user, file_name=file_name)
+        if report.status == "loaded":
+            self.warm_in_background()
+        return report
 
     # The catalogue, and the benchmark indicators loaded from LAIT ------------------------------
 

@@ -156,3 +156,50 @@ def test_upload_name_is_the_one_shown(store, tmp_path):
     path.write_bytes(b"PK\x03\x04")
     report = load_file(store_, path, context, user="analyst", file_name="Q3 scorecard.xlsm")
     assert str(report.problems[0]).startswith("Q3 scorecard.xlsm: ")
+
+
+def lying_workbook(source: Path, target: Path, padding: int, stated: int) -> Path:
+    """A copy whose first sheet unpacks to `padding` more bytes than its zip says it does
+    (`stated`), in both the local header and the central directory, as a crafted bomb does."""
+    import struct
+
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == sheet:
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * padding, 1)
+            copy.writestr(item, data)
+    raw = bytearray(target.read_bytes())
+    member = zipfile.ZipFile(target).getinfo(sheet)
+    struct.pack_into("<I", raw, member.header_offset + 22, stated)
+    directory = 0
+    while (directory := raw.find(b"PK\x01\x02", directory)) >= 0:
+        length = struct.unpack_from("<H", raw, directory + 28)[0]
+        if raw[directory + 46:directory + 46 + length] == sheet.encode():
+            struct.pack_into("<I", raw, directory + 24, stated)
+        directory += 4
+    target.write_bytes(raw)
+    assert zipfile.ZipFile(target).getinfo(sheet).file_size == stated
+    return target
+
+
+def test_zip_whose_directory_understates_a_size(store, tmp_path):
+    path = lying_workbook(good_workbook(tmp_path, store[1]), tmp_path / "liar.xlsx", 40 * 1024**2, 2000)
+    problem = refused_by_load(store, path)
+    assert "xl/worksheets/sheet1.xml" in problem.message and "sizes are false" in problem.message
+
+
+def test_a_plausible_false_size_is_stopped_by_the_python_zip_reader_and_calamine(store, tmp_path):
+    """A bomb stating a size its packed data could have passes the directory check; Python's
+    zip reader (under openpyxl) and python-calamine then stop at the stated size."""
+    from python_calamine import CalamineWorkbook
+
+    source = good_workbook(tmp_path, store[1])
+    packed = lying_workbook(source, tmp_path / "liar.xlsx", 40 * 1024**2, 0).stat().st_size
+    path = lying_workbook(source, tmp_path / "plausible.xlsx", 40 * 1024**2, packed * 10)
+    safety.check_file(path)  # passes the directory check
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    with pytest.raises(Exception, match="larger than its declared uncompressed size"):
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()

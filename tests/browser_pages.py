@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from scorecard.cli import main
 from tests.test_cli import CLA, POPULATION
 from tests.browser import ARTEFACTS, served_app, wait_until_ready
+from tests.workbooks import dudley_cla_csv
 
 pytestmark = pytest.mark.browser
 
@@ -151,13 +152,7 @@ def test_commentary_saved_and_shown_with_author(app_url, page):
 
 
 def test_upload_good_file_then_revert(app_url, page, tmp_path):
-    good = tmp_path / "cla_dudley.csv"
-    good.write_text(
-        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
-        "2019,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
-        "Children looked after on 31 March each year,70000,600,86\n"
-    )
+    good = dudley_cla_csv(tmp_path / "cla_dudley.csv")
     visit(page, app_url + "/upload")
     page.set_input_files("#upload-file input[type=file]", str(good))
     expect(page.locator("#upload-report")).to_contain_text("ready to load")
@@ -193,9 +188,7 @@ def release(page, held) -> None:
 
 
 def test_upload_shows_progress_while_checking_and_loading(app_url, page, tmp_path):
-    good = tmp_path / "cla_progress.csv"
-    good.write_text(EES_HEADER + "\n2018,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,"
-                    "Dudley,E08000027,Children looked after on 31 March each year,70000,590,84\n")
+    good = dudley_cla_csv(tmp_path / "cla_progress.csv", year=2018, children="590", rate="84")
     visit(page, app_url + "/upload")
     checking, loading = page.locator("#upload-checking"), page.locator("#upload-loading")
     expect(checking.locator("progress")).to_be_hidden()
@@ -230,13 +223,7 @@ def test_upload_shows_progress_while_checking_and_loading(app_url, page, tmp_pat
 
 
 def test_upload_bad_file_names_the_place(app_url, page, tmp_path):
-    bad = tmp_path / "cla_bad.csv"
-    bad.write_text(
-        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
-        "2019,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
-        "Children looked after on 31 March each year,70000,twelve,86\n"
-    )
+    bad = dudley_cla_csv(tmp_path / "cla_bad.csv", children="twelve")
     visit(page, app_url + "/upload")
     page.set_input_files("#upload-file input[type=file]", str(bad))
     report = page.locator("#upload-report")

@@ -16,6 +16,7 @@ from scorecard import schema
 from scorecard.cli import main
 from scorecard.store import Store
 from tests.browser import launch, served_app, wait_until_ready
+from tests.workbooks import dudley_cla_csv
 from tests.test_xml_entities import SHEET, plain_workbook, rewritten, with_laughs
 
 pytestmark = pytest.mark.browser
@@ -104,13 +105,7 @@ def test_hostile_uploads_are_refused_quickly_and_change_nothing(tmp_path_factory
     too_big = tmp_path / "huge.csv"
     with too_big.open("wb") as handle:
         handle.truncate((LIMIT_MB + 1) << 20)  # sparse: costs no disk
-    good = tmp_path / "cla_dudley.csv"
-    good.write_text(
-        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
-        "2019,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
-        "Children looked after on 31 March each year,70000,600,86\n"
-    )
+    good = dudley_cla_csv(tmp_path / "cla_dudley.csv")
     with served_app(db, folder) as base, sync_playwright() as playwright:
         pid = server_pid(base)
         browser = launch(playwright)

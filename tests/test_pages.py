@@ -14,6 +14,7 @@ from scorecard.periods import latest_complete_quarter, parse_period
 from scorecard.reference import sync_reference
 from scorecard.store import Store
 from scorecard.views import NotAllowed, Views
+from tests.workbooks import dudley_cla_csv
 
 QUARTER = latest_complete_quarter(date.today())
 PAGE_PATHS = {"/", "/scorecard", "/exceptions", "/indicator", "/upload", "/loads", "/indicators"}
@@ -173,13 +174,7 @@ def test_empty_or_overlong_commentary_is_refused(views, text):
 def test_scorecard_is_cached_until_the_data_changes(views, tmp_path):
     first = views.scorecard(views.home, QUARTER)
     assert views.scorecard(views.home, QUARTER) is first
-    upload = tmp_path / "cla_dudley.csv"
-    upload.write_text(
-        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
-        "2016,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
-        "Children looked after on 31 March each year,70000,600,86\n"
-    )
+    upload = dudley_cla_csv(tmp_path / "cla_dudley.csv", year=2016)
     report = views.upload(upload, views.home, dry_run=False, user="analyst", file_name=upload.name)
     assert report.status == "loaded", report.problems
     assert views.scorecard(views.home, QUARTER) is not first

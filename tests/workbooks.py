@@ -178,3 +178,14 @@ COUNCIL_ROWS = [
     ["ECONOMIC WELLBEING"],
     ["", "NEET 16-18", "Low", "7.9", "6.2", "5.8", "6.4", "7", "Green", "Seasonal rise expected in Q3"],
 ]
+
+
+def dudley_cla_csv(path: Path, year: int = 2019, children="600", rate="86") -> Path:
+    """A one-row DfE children looked after CSV for Dudley, as an analyst might upload."""
+    path.write_text(
+        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
+        f"{year},Reporting year,Local authority,E92000001,England,E12000005,West Midlands,332,Dudley,E08000027,"
+        f"Children looked after on 31 March each year,70000,{children},{rate}\n"
+    )
+    return path

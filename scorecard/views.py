@@ -214,7 +214,9 @@ class Views:
         ]
 
     def add_commentary(self, indicator_id: str, area: str, quarter: str, text: str, author: str) -> int:
-        self.checked_indicator(indicator_id)
+        if self.checked_indicator(indicator_id).is_benchmark:  # commentary explains a scorecard row
+            raise NotAllowed(f"'{indicator_id}' is a benchmark indicator, not on the scorecard: commentary "
+                             "goes on the scorecard's own indicators.")
         self.checked_area(area)
         self.checked_quarter(quarter)
         text = (text or "").strip()

@@ -103,6 +103,18 @@ def test_views_search_and_check_take_benchmarks(app):
             service.checked_indicator(unknown)
 
 
+def test_commentary_goes_on_scorecard_indicators_only(app):
+    from layouts._service import views
+    from scorecard import schema
+    from scorecard.views import NotAllowed
+
+    service = views()
+    before = len(service.store.table(schema.commentary))
+    with pytest.raises(NotAllowed, match="benchmark indicator"):
+        service.add_commentary("lait_rta", service.home, "2024-25 Q4", "Forged note", "analyst")
+    assert len(service.store.table(schema.commentary)) == before
+
+
 def test_the_catalogue_with_benchmarks_is_built_once_per_data_version(app):
     from layouts._service import views
 

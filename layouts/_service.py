@@ -44,7 +44,7 @@ def require_analyst() -> str:
 def require_admin() -> str:
     """Refuse anyone below admin (the audit log); returns who it is."""
     security = web_security()
-    return security.require_role("admin") if security else "local analyst"
+    return security.require_role("admin") if security else "local admin"
 
 
 def signed_in() -> tuple[str, str] | None:

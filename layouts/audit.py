@@ -35,7 +35,8 @@ def audit_table():
     entries, total = audit.latest(views().store, SHOWN)
     if not entries:
         return no_data("Nothing has been recorded yet.")
-    caption = f"Audit log, newest first ({total:,} entries" + (f"; the latest {SHOWN:,} shown)" if total > SHOWN else ")")
+    counted = "1 entry" if total == 1 else f"{total:,} entries"
+    caption = f"Audit log, newest first ({counted}" + (f"; the latest {SHOWN:,} shown)" if total > SHOWN else ")")
     head = ["When", "Who", "What", "Subject", "Before", "After"]
     return html.Table([
         html.Caption(caption),

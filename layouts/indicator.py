@@ -29,7 +29,7 @@ def layout(**query):
         quarter = service.checked_quarter(state.get("period"))
     except NotAllowed as problem:
         return problem_page("/indicator", state, "Indicator", problem)
-    detail = service.for_indicator(indicator).indicator_detail(indicator, area, quarter)
+    detail = service.indicator_detail(indicator, area, quarter)
     about = html.Dl([
         html.Dt("Definition"), html.Dd(indicator.definition or "Not recorded"),
         html.Dt("Source"), html.Dd(indicator.source or "Not recorded"),

@@ -62,17 +62,17 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Fi
     if kind == "lait_dictionary":
         dictionary = read_dictionary(source.path)
         source.rows_read = len(dictionary)
-        return FileBatch(indicators=benchmark_rows(dictionary, context, set(dictionary["Measure_short"])))
+        entries = dictionary.to_dict("index")
+        return FileBatch(indicators=benchmark_rows(entries, context, set(dictionary["Measure_short"])))
     # The sheet is parsed outside the GIL (fastexcel): read the dictionary meanwhile.
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_data, source.path)
-        dictionary = _dictionary_beside(source.path, problems)
-        entries = dictionary.to_dict("index")
+        entries = _dictionary_beside(source.path, problems).to_dict("index")
         data = reading.result()
     source.rows_read = len(data)
     return FileBatch(
-        {"observation": lait_observations(data, dictionary, context, source.name, problems, entries)},
-        indicators=benchmark_rows(dictionary, context, set(data["Short Desc"].unique()), data, entries),
+        {"observation": lait_observations(data, entries, context, source.name, problems)},
+        indicators=benchmark_rows(entries, context, set(data["Short Desc"].unique()), data),
     )
 
 
@@ -176,17 +176,15 @@ def _unit(axis: str, measure: str) -> tuple[Unit, int]:
     return Unit.NUMBER, 1
 
 
-def benchmark_rows(
-    dictionary: pd.DataFrame, context: LoadContext, codes: set[str], data=None, entries: dict | None = None
-) -> list[dict]:
-    """Indicator rows for the measures the catalogue does not name, from the dictionary."""
+def benchmark_rows(entries: dict[str, dict], context: LoadContext, codes: set[str], data=None) -> list[dict]:
+    """Indicator rows for the measures the catalogue does not name, from the dictionary's
+    rows by measure code (`entries`)."""
     ids = measure_ids(codes, context)
     titles = {}
     if data is not None:  # the data's own title, for measures the dictionary lacks
         firsts = data.loc[data["Data item"].notna(), ["Short Desc", "Data item"]]
         firsts = firsts[firsts["Data item"].str.strip() != ""].drop_duplicates("Short Desc")
         titles = dict(zip(firsts["Short Desc"], firsts["Data item"].str.strip(), strict=True))
-    entries = dictionary.to_dict("index") if entries is None else entries
     rows = []
     for code in sorted(codes):
         if context.catalogue.by_lait_code(code) is not None:
@@ -280,8 +278,7 @@ def _labels(labels, index: np.ndarray) -> pd.Series:
 
 
 def lait_observations(
-    data: pd.DataFrame, dictionary: pd.DataFrame, context: LoadContext, file_name: str, problems: list[Problem],
-    entries: dict | None = None,
+    data: pd.DataFrame, entries: dict[str, dict], context: LoadContext, file_name: str, problems: list[Problem],
 ) -> pd.DataFrame:
     """Each column is reduced to its few distinct values (434 measures, 65 year labels,
     170 areas), those are worked out once, and rows pick theirs up by integer position."""
@@ -323,7 +320,6 @@ def lait_observations(
     # Periods: one per measure and year label present, then picked up by each row.
     pair_of_row, pairs = pd.factorize(measure_of_row.astype(np.int64) * len(year_labels) + year_of_row)
     measures, year_labels = list(measures), list(year_labels)
-    entries = dictionary.to_dict("index") if entries is None else entries
     kinds = {code: _kind_of_period(code, entries, context) for code in measures}
     found = [
         lait_period(year_labels[pair % len(year_labels)], *kinds[measures[pair // len(year_labels)]])

@@ -81,6 +81,8 @@ class Views:
         self.store, self.catalogue, self.areas, self.home = store, catalogue, areas, home
         self._cached = Memo(self._scorecard, size=256)
         self._national = Memo(self._national_figures, size=1)
+        # Once per data version: a load or a revert can add or take away benchmark indicators.
+        self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
 
     # Choices and checks ---------------------------------------------------------------
 
@@ -234,11 +236,12 @@ class Views:
         region = self.areas.get(la.region_code) if la is not None and la.region_code else None
         neighbours = _neighbours(self.store, la.code) if la is not None else []
         codes = [area.code, ENGLAND, *([region.code] if region else []), *neighbours]
+        holding = self.catalogue_with_benchmarks() if indicator.is_benchmark else self.catalogue
         valued = disclosure.protect(
             figures.with_figures(
                 figures.observations(self.store, [indicator.id], codes, until=quarter.end),
                 figures.populations(self.store, codes),
-                self.catalogue,
+                holding,
             ),
             disclosure.rules(self.store),
             {indicator.id} if indicator.unit.value == "number" else set(),
@@ -312,24 +315,11 @@ class Views:
         return [indicator for indicator in self.catalogue_with_benchmarks() if indicator.is_benchmark]
 
     def catalogue_with_benchmarks(self) -> Catalogue:
-        return self._benchmark_views().catalogue
-
-    def for_indicator(self, indicator: Indicator) -> "Views":
-        """Views whose catalogue holds this indicator, to work out its figures: these views, or
-        for a benchmark indicator, views over the catalogue with the benchmarks added."""
-        return self._benchmark_views() if indicator.is_benchmark else self
-
-    def _benchmark_views(self) -> "Views":
         return self._with_benchmarks(self.data_version())
 
-    @cached_property
-    def _with_benchmarks(self) -> Memo:
-        # Once per data version: a load or a revert can add or take away benchmark indicators.
-        return Memo(self._views_with_benchmarks, size=1)
-
-    def _views_with_benchmarks(self, version) -> "Views":
+    def _catalogue_with_benchmarks(self, version) -> Catalogue:
         extra = [found for found in benchmark_indicators(self.store) if found.id not in self.catalogue.indicators]
-        return Views(self.store, self.catalogue.with_extra(extra), self.areas, self.home) if extra else self
+        return self.catalogue.with_extra(extra) if extra else self.catalogue
 
 
 def _searched_text(indicator: Indicator) -> str:

@@ -148,5 +148,5 @@ def test_a_benchmark_loaded_through_views_is_found_at_once(tmp_path):
         assert result.status == "loaded"
         assert [i.id for i in service.search_indicators("road traffic")] == ["lait_rta"]
         indicator = service.checked_indicator("lait_rta")
-        detail = service.for_indicator(indicator).indicator_detail(indicator, "E08000027", service.checked_quarter("2024-25 Q4"))
+        detail = service.indicator_detail(indicator, "E08000027", service.checked_quarter("2024-25 Q4"))
         assert "13.64" in [point.shown for point in detail.points]

@@ -1,10 +1,9 @@
 """The tidy frames loaders hand to the store, built column-wise for speed."""
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
 from scorecard import schema
+from scorecard.provenance import DataSource
 from scorecard.store import Batch
 
 OBSERVATION_COLUMNS = [
@@ -24,12 +23,36 @@ def observations(**columns) -> pd.DataFrame:
         frame[name] = frame[name].astype("float64")
     if "status" not in frame:
         frame["status"] = ""
+    if "source" not in frame:
+        frame["source"] = ""  # sourced() names the file's source
+    if "count_rounding" not in frame:
+        frame["count_rounding"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     return frame[OBSERVATION_COLUMNS]
 
 
-@dataclass
-class FileBatch(Batch):
-    """A Batch plus the benchmark indicators a file describes (LAIT's measures outside the
-    catalogue): reference rows written just before the figures, so they can be shown."""
 
-    indicators: list[dict] = field(default_factory=list)
+
+def latest_year(frame: pd.DataFrame) -> str:
+    """A release's sortable name when the file does not say: the year of its latest figure
+    (the 2021-2025 CLA release is '2025'), or of its latest mid-year for populations."""
+    if frame is None or frame.empty:
+        return ""
+    if "period_end" in frame:
+        ends = pd.to_datetime(frame["period_end"], errors="coerce").dropna()
+        return str(ends.max().year) if len(ends) else ""
+    if "mid_year" in frame:
+        years = pd.to_numeric(frame["mid_year"], errors="coerce").dropna()
+        return str(int(years.max())) if len(years) else ""
+    return ""
+
+
+def sourced(batch: Batch, source: DataSource) -> Batch:
+    """The batch with every observation and population row naming `source`."""
+    for name in ("observation", "population"):
+        frame = batch.tables.get(name)
+        if frame is not None:
+            frame = frame.copy()
+            frame["source"] = source.id
+            batch.tables[name] = frame
+    batch.sources = [*batch.sources, source.row()]
+    return batch

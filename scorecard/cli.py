@@ -515,9 +515,60 @@ def run_audit(args) -> int:
     return 0
 
 
+# -- reconcile ---------------------------------------------------------------------------------
+
+
+def add_reconcile(commands) -> None:
+    parser = commands.add_parser(
+        "reconcile", help="figures with more than one source, and published figures checked against their counts"
+    )
+    parser.add_argument("--indicator", action="append", help="an indicator id (repeat for more); default all")
+    parser.add_argument("--area", help="an area code, old code or name; default every area")
+    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--limit", type=int, default=50, help="differences listed in the table (default 50)")
+    parser.set_defaults(run=run_reconcile)
+
+
+def run_reconcile(args) -> int:
+    from scorecard import figures
+    from scorecard.reconcile import COLUMNS, reconciliation
+
+    catalogue, areas = _context()
+    ids = sorted(_indicator_ids(catalogue, args.indicator)) if args.indicator else None
+    codes = [_area_code(areas, args.area)] if args.area else None
+    with _open_store(args) as store:
+        rows = figures.every_source(store, ids, codes)
+        result = reconciliation(rows, figures.populations(store, codes), store.sources(), catalogue)
+    differences = result.differences[COLUMNS]
+    if args.format == "json":
+        print(json.dumps({"compared": result.compared, "agree": result.matched, "reasons": result.counts(),
+                          "differences": json.loads(differences.to_json(orient="records"))}, indent=2))
+        return 0
+    if args.format == "csv":
+        differences.to_csv(sys.stdout, index=False)
+        return 0
+    print(result.summary("Figures compared"))
+    if len(differences):
+        print()
+        shown = differences.head(args.limit)
+        _print_table(
+            ["Indicator", "Area", "Period", "Source", "Check", "Published", "Other", "Reason"],
+            [[row.indicator_id, row.area_code, row.period, row.source, row.check, _number_text(row.published),
+              _number_text(row.computed), row.reason] for row in shown.itertuples()],
+        )
+        if len(differences) > args.limit:
+            print(f"... and {len(differences) - args.limit:,} more (--format csv lists every one)")
+    return 0
+
+
+def _number_text(value) -> str:
+    return "" if value is None or value != value else f"{value:g}"
+
+
 # -- entry point -------------------------------------------------------------------------------
 
-SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve, add_backup, add_restore, add_users, add_audit]
+SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve,
+               add_backup, add_restore, add_users, add_audit, add_reconcile]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -540,6 +591,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:
+        # The reader went away (`scorecard show | head`): nothing is wrong, end quietly.
+        _quiet_stdout()
+        return 0
     except (UserError, catalogue_module.CatalogueError) as problem:
         print(f"scorecard {args.command}: {problem}", file=sys.stderr)
         return 2
@@ -550,6 +605,15 @@ def main(argv: list[str] | None = None) -> int:
               f"{fault}). A load or revert that fails changes nothing. Run it again with SCORECARD_DEBUG=1 "
               "to see the detail, and tell the performance team.", file=sys.stderr)
         return 3
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (a test's capture)
+        pass
 
 
 if __name__ == "__main__":

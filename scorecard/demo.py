@@ -35,6 +35,7 @@ from scorecard.periods import (
     multi_year,
     snapshot,
 )
+from scorecard.provenance import DEMO
 from scorecard.store import Batch, Store
 
 try:  # the metrics module rounds published figures; fall back to the same rule here
@@ -1045,8 +1046,8 @@ def build_demo_batch(catalogue, areas, today: date) -> Batch:
         rows.extend(_observations(indicator, las, regions, townships, populations, latest))
     _mark_not_available(rows, las)
     _mark_home_suppressed(rows, latest)
-    observations = _frame(rows, OBSERVATION_COLUMNS)
-    population = populations.frame()
+    observations = _frame([dict(row, source=DEMO.id) for row in rows], OBSERVATION_COLUMNS)
+    population = populations.frame().assign(source=DEMO.id)
 
     target_rows, shown = _targets(catalogue, observations, population, latest)
     comparator = [
@@ -1064,6 +1065,7 @@ def build_demo_batch(catalogue, areas, today: date) -> Batch:
             "comparator": _frame(comparator, COMPARATOR_COLUMNS),
         },
         commentary=commentary,
+        sources=[DEMO.row()],
     )
 
 

@@ -1,8 +1,5 @@
-"""Figures as the scorecard shows them: rates computed from counts and ONS populations.
-
-A published rate is kept as loaded, but where the count is known the rate is worked
-out again from the count and the population for the right mid-year, so every LA is
-judged on the same population vintage, and the population used is recorded.
+"""Figures as the scorecard shows them: the publisher's figure of record, chosen among
+the sources that give it, or a rate worked out from a count where no publisher gives one.
 """
 
 import numpy as np
@@ -11,6 +8,7 @@ import sqlalchemy as sa
 
 from scorecard import schema
 from scorecard.catalogue import Catalogue
+from scorecard.provenance import precedence
 from scorecard.store import Store
 
 FIGURE_COLUMNS = [
@@ -63,6 +61,10 @@ def mid_years(period_end: pd.Series) -> pd.Series:
     return (ends.dt.year - (~after_june).astype(int)).astype("int64")
 
 
+KEY = ["indicator_id", "area_code", "period", "breakdown"]
+POPULATION_KEY = ["area_code", "mid_year", "age_band", "sex"]
+
+
 def observations(
     store: Store,
     indicator_ids: list[str],
@@ -71,10 +73,25 @@ def observations(
     periods: list[str] | None = None,
     breakdown: str | None = "all",
 ) -> pd.DataFrame:
+    """The figure of record for each indicator, area, period and breakdown (of_record)."""
+    return of_record(every_source(store, indicator_ids, area_codes, until, periods, breakdown), store.sources())
+
+
+def every_source(
+    store: Store,
+    indicator_ids: list[str] | None,
+    area_codes: list[str] | None = None,
+    until=None,
+    periods: list[str] | None = None,
+    breakdown: str | None = "all",
+) -> pd.DataFrame:
+    """Observations as every source gives them; None for every indicator."""
     table = schema.observation
-    query = sa.select(*[table.c[name] for name in FIGURE_COLUMNS]).where(
-        table.c.indicator_id.in_(indicator_ids)
+    query = sa.select(
+        *[table.c[name] for name in FIGURE_COLUMNS], table.c.source, table.c.count_rounding
     )
+    if indicator_ids is not None:
+        query = query.where(table.c.indicator_id.in_(indicator_ids))
     if breakdown is not None:
         query = query.where(table.c.breakdown == breakdown)
     if area_codes is not None:
@@ -86,19 +103,79 @@ def observations(
     return store.frame(query)
 
 
+def source_order(sources: pd.DataFrame) -> dict[str, int]:
+    """Each source's place in the precedence: larger is preferred (scorecard/provenance.py)."""
+    ranked = sorted(
+        sources.itertuples(index=False), key=lambda row: (precedence(row.kind, row.release), row.id)
+    )
+    return {row.id: place for place, row in enumerate(ranked)}
+
+
+def of_record(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per figure, whatever order the sources were loaded in.
+
+    Of the sources that give a figure, a published value (or a publisher's symbol) comes
+    first, then precedence: a newer release that lacks the value never turns an older
+    release's into nothing, and a count-only file never replaces LAIT's published rate with
+    a recomputed one. The count comes from the preferred source that gives one. The
+    `alternatives` column counts the other sources (scorecard reconcile lists them)."""
+    frame = frame.copy()
+    frame["alternatives"] = 0
+    if "source" not in frame or frame.empty:
+        return frame
+    several = frame.duplicated(KEY, keep=False).to_numpy()
+    if not several.any():
+        return frame
+    order = source_order(sources)
+    many = frame[several].copy()
+    many["_place"] = many["source"].map(order).fillna(-1)
+    many["_gives"] = many["value"].notna() | (many["status"] != "")
+    many = many.sort_values([*KEY, "_gives", "_place"], ascending=[True] * len(KEY) + [False, False])
+    chosen = many.drop_duplicates(KEY, keep="first").set_index(KEY)
+    counted = (
+        many[many["numerator"].notna()]
+        .sort_values([*KEY, "_place"], ascending=[True] * len(KEY) + [False])
+        .drop_duplicates(KEY, keep="first")
+        .set_index(KEY)
+    )
+    # Only a preferred source's count (d5's beside LAIT's rate), never beside a symbol (an
+    # older release's count would undo its suppression) nor a lesser source's (demo counts).
+    lacking = chosen.index[chosen["numerator"].isna() & (chosen["status"] == "")].intersection(counted.index)
+    lacking = lacking[(counted.loc[lacking, "_place"] > chosen.loc[lacking, "_place"]).to_numpy()]
+    for column in ("numerator", "denominator", "count_rounding"):
+        chosen.loc[lacking, column] = counted.loc[lacking, column]
+    chosen["alternatives"] = many.groupby(KEY).size().reindex(chosen.index) - 1
+    chosen = chosen.reset_index()[frame.columns]
+    return pd.concat([frame[~several], chosen], ignore_index=True)
+
+
 def populations(store: Store, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """One estimate per area, mid-year, age band and sex: the newest release's."""
     table = schema.population
     query = sa.select(
         table.c.area_code, table.c.mid_year, table.c.age_band, table.c.sex,
-        table.c["count"], table.c.vintage,
+        table.c["count"], table.c.vintage, table.c.source,
     ).where(table.c.status == "", table.c["count"] > 0)
     if area_codes is not None:
         query = query.where(table.c.area_code.in_(area_codes))
-    return store.frame(query)
+    frame = store.frame(query)
+    if frame.duplicated(POPULATION_KEY).any():
+        frame["_place"] = frame["source"].map(source_order(store.sources())).fillna(-1)
+        frame = (
+            frame.sort_values("_place", ascending=False)
+            .drop_duplicates(POPULATION_KEY, keep="first")
+            .drop(columns="_place")
+        )
+    return frame
 
 
 def with_figures(frame: pd.DataFrame, population: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Add figure_value, figure_status and the population used to each observation row."""
+    """Add figure_value, figure_status and what a worked-out figure came from.
+
+    The publisher's value is the figure of record (DESIGN.md, Metrics). Only where a source
+    gives a count and no value is one worked out: a percentage from its counts; a rate from
+    the count and the population the file itself gives (DfE's own), else ONS's estimate for
+    mid-(Y-1). figure_computed says which; population_used, _year and _vintage say from what."""
     frame = frame.copy()
     wanted = set(frame["indicator_id"].unique())
     meta = pd.DataFrame(
@@ -113,34 +190,33 @@ def with_figures(frame: pd.DataFrame, population: pd.DataFrame, catalogue: Catal
     frame["mid_year"] = mid_years(frame["period_end"]) if len(frame) else pd.Series(dtype="int64")
     frame = _attach_population(frame, population)
     numerator = frame["numerator"].astype("float64")
-    is_rate = frame["age_band"].notna()
-    has_count = numerator.notna() & (frame["status"] == "")
-    computed = np.where(
-        is_rate & has_count & frame["population_used"].notna(),
-        numerator / frame["population_used"] * frame["multiplier"].astype("float64"),
-        np.nan,
-    )
-    # A percentage with both counts but no published value is worked out too.
     denominator = frame["denominator"].astype("float64")
-    percent = (frame["unit"] == "percent") & has_count & frame["value"].isna() & (denominator > 0)
-    computed = np.where(percent, numerator / denominator * 100, computed)
-    raw = np.where(np.isnan(computed), frame["value"].astype("float64"), computed)
+    is_rate = frame["age_band"].notna()
+    to_work_out = numerator.notna() & (frame["status"] == "") & frame["value"].isna()
+    # A rate from the file's own population where it gives one: the very one DfE used.
+    own = is_rate & to_work_out & (denominator > 0)
+    frame.loc[own, "population_used"] = denominator[own]
+    frame.loc[own, "population_year"] = frame.loc[own, "mid_year"].astype("Int64")
+    frame.loc[own, "population_vintage"] = "given in the file"
+    rate = is_rate & to_work_out & frame["population_used"].notna()
+    percent = (frame["unit"] == "percent") & to_work_out & (denominator > 0)
     decimals = frame["decimals"].fillna(1).astype(int).to_numpy()
-    # Computed figures are rounded exactly from their counts; loaded ones as written.
-    exact = np.where(
+    worked_out = np.where(
         percent,
         rounded_ratio(numerator, denominator, 100, decimals),
         rounded_ratio(numerator, frame["population_used"], frame["multiplier"].fillna(1), decimals),
     )
-    frame["figure_value"] = np.where(np.isnan(computed), round_half_away_array(raw, decimals), exact)
-    frame["figure_computed"] = ~np.isnan(computed)
+    computed = (rate | percent).to_numpy()
+    published = round_half_away_array(frame["value"].astype("float64").to_numpy(), decimals)
+    frame["figure_value"] = np.where(computed, worked_out, published)
+    frame["figure_computed"] = computed
     frame["figure_status"] = np.where(
         frame["status"] != "",
         frame["status"],
         np.where(np.isnan(frame["figure_value"]), "x", ""),
     )
     frame.loc[frame["figure_status"] != "", "figure_value"] = np.nan
-    frame.loc[~is_rate | ~frame["figure_computed"], ["population_used", "population_year", "population_vintage"]] = None
+    frame.loc[~(rate.to_numpy() & computed), ["population_used", "population_year", "population_vintage"]] = None
     return frame
 
 

@@ -33,6 +33,9 @@ class ScorecardRow:
     status: str = "x"
     population_year: int | None = None
     population_vintage: str | None = None
+    computed: bool = False  # worked out here from the count (see population_*), not published
+    source: str | None = None  # the source of the figure of record (scorecard reconcile lists others)
+    alternatives: int = 0  # other sources giving the same figure
     previous_period: str | None = None
     previous_value: float | None = None
     previous_shown: str = ""
@@ -224,6 +227,9 @@ def _fill_figures(row: ScorecardRow, indicator: Indicator, current, previous, ye
         row.population_year = int(current["population_year"])
         row.population_vintage = current["population_vintage"]
     row.load_id = None if pd.isna(current["load_id"]) else int(current["load_id"])
+    row.computed = bool(current["figure_computed"])
+    row.source = current.get("source") or None
+    row.alternatives = int(current.get("alternatives") or 0)
     for earlier, prefix in ((previous, "previous"), (year_ago, "year_ago")):
         if earlier is None:
             continue

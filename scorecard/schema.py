@@ -8,8 +8,9 @@ exact: delete what it wrote, move back what it superseded.
 
 import sqlalchemy as sa
 
-# 2: users and the audit log. create_schema adds missing tables, then records the version.
-SCHEMA_VERSION = 2
+# 2: users and the audit log. 3: every observation and population names its source, and
+# several sources may give one figure. create_schema adds missing tables, then records the version.
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -80,6 +81,18 @@ area = sa.Table(
     sa.Column("la_type", sa.String),
 )
 
+# Publisher, dataset and release of the figures a load wrote (scorecard/provenance.py).
+source = sa.Table(
+    "source",
+    metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("publisher", sa.String, nullable=False),
+    sa.Column("dataset", sa.String, nullable=False),
+    sa.Column("release", sa.String, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),  # official, compilation, local, demo
+    sa.Column("title", sa.String, nullable=False),
+)
+
 load_seq = sa.Sequence("load_id_seq")
 load = sa.Table(
     "load",
@@ -137,6 +150,7 @@ observation, observation_revision = _versioned(
         ("area_code", sa.String),
         ("period", sa.String),
         ("breakdown", sa.String),  # 'all', or e.g. 'age 0-4'
+        ("source", sa.String),  # a source's id: several sources may give the same figure
     ],
     values=[
         ("period_type", sa.String, False),
@@ -146,6 +160,8 @@ observation, observation_revision = _versioned(
         ("denominator", sa.Double, True),
         ("value", sa.Double, True),
         ("status", sa.String, False),  # '' for a value, else a symbol
+        # The publisher rounded the counts (to 5 or 10): they never recompute its figure.
+        ("count_rounding", sa.Integer, True),
     ],
 )
 
@@ -156,6 +172,7 @@ population, population_revision = _versioned(
         ("mid_year", sa.Integer),
         ("age_band", sa.String),  # '0-17', '10-17', '15-17'
         ("sex", sa.String),  # persons, female, male
+        ("source", sa.String),  # estimates are revised: each release is kept
     ],
     values=[
         ("count", sa.Double, True),

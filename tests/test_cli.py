@@ -27,11 +27,12 @@ def show_json(capsys, db, *options) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
-def test_cla_rate_is_computed_from_count_and_population(real_db, capsys):
+def test_cla_rate_is_dfes_published_figure_with_its_count_and_population(real_db, capsys):
     rows = show_json(capsys, real_db, "--area", "E08000027", "--period", "2024-25 Q4")
     cla = next(row for row in rows if row["indicator_id"] == "cla_rate")
+    # The file's own population (DfE's, mid-2024) is the denominator beside the figure.
     assert (cla["value"], cla["numerator"], cla["denominator"]) == (81, 575, 71124)
-    assert cla["population_year"] == 2024  # mid-2024 for 31 March 2025
+    assert cla["computed"] is False and cla["source"].startswith("DfE/")
     assert cla["england"] == 67
     assert cla["rag"] == "no judgement"
     assert cla["period_label"] == "31 Mar 2025"

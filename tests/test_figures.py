@@ -1,5 +1,6 @@
-"""Figures as the scorecard shows them: rates worked out again from counts and the ONS
-population for the right mid-year, age band and sex (DESIGN.md, "Metrics: the rules").
+"""Figures as the scorecard shows them: the publisher's figure of record, chosen among
+sources by precedence, or a rate worked out from a count and the population for the right
+mid-year, age band and sex where no publisher gives one (DESIGN.md, "Metrics: the rules").
 
 Expected values are worked out by hand in the tables; the populations are a small frame
 built here, with decoys of the wrong year, age band and sex that must not be picked.
@@ -14,7 +15,7 @@ import pytest
 from scorecard import metrics
 from scorecard.catalogue import load_catalogue
 from scorecard.figures import (
-    FIGURE_COLUMNS, mid_years, round_half_away_array, rounded_ratio, with_figures,
+    FIGURE_COLUMNS, mid_years, of_record, round_half_away_array, rounded_ratio, with_figures,
 )
 
 DUDLEY, WALSALL, STOCKTON, ENGLAND = "E08000027", "E08000030", "E06000004", "E92000001"
@@ -117,11 +118,17 @@ POPULATION = pd.DataFrame(
 # case, indicator, area, period end, numerator, denominator, value (as loaded), status
 # -> figure value, figure status, population used, its mid-year
 FIGURE_CASES = [
-    # 575 / 71,124 x 10,000 = 80.845 -> 81, with mid-2024 for 31 March 2025
-    ("cla_dudley_2025", "cla_rate", DUDLEY, date(2025, 3, 31), 575, None, 81.0, "",
+    # a count and no published rate: 575 / 71,124 x 10,000 = 80.845 -> 81, with mid-2024
+    # for 31 March 2025
+    ("cla_dudley_2025", "cla_rate", DUDLEY, date(2025, 3, 31), 575, None, None, "",
      81.0, "", 71_124, 2024),
-    # the published rate (here a wrong 99) is not copied: it is worked out again
-    ("cla_published_rate_ignored", "cla_rate", DUDLEY, date(2025, 3, 31), 575, None, 99.0, "",
+    # the publisher's rate is the figure of record, even where the count and today's
+    # population would give another (99 here): it is never worked out again
+    ("cla_published_rate_kept", "cla_rate", DUDLEY, date(2025, 3, 31), 575, None, 99.0, "",
+     99.0, "", None, None),
+    # the file gives its own population (DfE's) and no rate: that population is used, not
+    # ONS's (none is loaded for Stockton)
+    ("cla_own_population", "cla_rate", STOCKTON, date(2025, 3, 31), 575, 71_124, None, "",
      81.0, "", 71_124, 2024),
     # 26 / 5,400 x 1,000 = 4.8148 -> 4.8, females 15-17 at mid-2023 for calendar year 2023
     ("conceptions_2023", "under18_conception_rate", DUDLEY, date(2023, 12, 31), 26, None, None, "",
@@ -201,7 +208,8 @@ def test_with_figures(figures, name, value, status, population, mid_year):
         assert pd.isna(row["population_used"]) and pd.isna(row["population_year"])
     else:
         assert (row["population_used"], row["population_year"]) == (population, mid_year)
-        assert row["population_vintage"] == f"mid-{mid_year}"
+        given = "given in the file" if name.endswith("own_population") else f"mid-{mid_year}"
+        assert row["population_vintage"] == given
 
 
 def test_with_figures_keeps_every_row_once(figures):
@@ -211,3 +219,75 @@ def test_with_figures_keeps_every_row_once(figures):
 def test_with_figures_on_no_rows(catalogue):
     empty = pd.DataFrame(columns=FIGURE_COLUMNS)
     assert with_figures(empty, POPULATION, catalogue).empty
+
+
+# ---------------------------------------------------------------- of_record
+
+SOURCES = pd.DataFrame(
+    [
+        ("DfE/cin/2024", "DfE", "cin", "2024", "official", "CIN 2024"),
+        ("DfE/cin/2025", "DfE", "cin", "2025", "official", "CIN 2025"),
+        ("DfE/lait/2025", "DfE", "lait", "2025", "compilation", "LAIT"),
+        ("local/template", "local", "template", "", "local", "Template"),
+    ],
+    columns=["id", "publisher", "dataset", "release", "kind", "title"],
+)
+
+# case, source, numerator, value, status -> the chosen value, status, count and alternatives
+RECORD_CASES = [
+    # a newer release without the rate column never turns the older release's rate into nothing
+    ("newer_release_lacks_rate", [("DfE/cin/2024", 2215, 317.5, ""), ("DfE/cin/2025", 2215, None, "")],
+     317.5, "", 2215, 1),
+    # a count-only release never replaces LAIT's published rate with a recomputed one
+    ("count_only_beside_lait", [("DfE/cin/2025", 380, None, ""), ("DfE/lait/2025", None, 32.7, "")],
+     32.7, "", 380, 1),
+    # two releases that both publish: the newer one
+    ("newer_release_wins", [("DfE/cin/2024", 2200, 315.0, ""), ("DfE/cin/2025", 2215, 317.5, "")],
+     317.5, "", 2215, 1),
+    # the newer release suppressed the figure: suppressed, never the older number
+    ("newer_release_suppressed", [("DfE/cin/2024", 4, 0.6, ""), ("DfE/cin/2025", None, None, "c")],
+     None, "c", None, 1),
+    # the official figure beats the council's own for the same period
+    ("official_beats_local", [("local/template", 2210, 317.0, ""), ("DfE/cin/2025", 2215, 317.5, "")],
+     317.5, "", 2215, 1),
+    # a lesser source's count never stands beside the preferred source's rate
+    ("local_count_not_beside_lait", [("local/template", 2210, None, ""), ("DfE/lait/2025", None, 317.5, "")],
+     317.5, "", None, 1),
+    # one source only: as loaded
+    ("one_source", [("local/template", 2210, 317.0, "")], 317.0, "", 2210, 0),
+]
+
+
+def _record_rows(order: int) -> pd.DataFrame:
+    rows = []
+    for name, given, *_ in RECORD_CASES:
+        for source, numerator, value, status in (given if order == 0 else list(reversed(given))):
+            rows.append({
+                "indicator_id": "cin_rate", "area_code": DUDLEY, "period": name, "breakdown": "all",
+                "period_type": "financial_year", "period_start": date(2024, 3, 31),
+                "period_end": date(2024, 3, 31), "numerator": numerator, "denominator": None,
+                "value": value, "status": status, "load_id": 1, "source": source,
+                "count_rounding": None,
+            })
+    frame = pd.DataFrame(rows)
+    for column in ("numerator", "denominator", "value"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+@pytest.mark.parametrize("order", [0, 1])
+@pytest.mark.parametrize("name, value, status, numerator, alternatives", [(c[0], *c[2:]) for c in RECORD_CASES])
+def test_of_record(order, name, value, status, numerator, alternatives):
+    chosen = of_record(_record_rows(order), SOURCES).set_index("period")
+    assert sorted(chosen.index) == sorted(case[0] for case in RECORD_CASES)  # one row a figure
+    row = chosen.loc[name]
+    assert row["status"] == status
+    assert (pd.isna(row["value"]) if value is None else row["value"] == value)
+    assert (pd.isna(row["numerator"]) if numerator is None else row["numerator"] == numerator)
+    assert row["alternatives"] == alternatives
+
+
+def test_of_record_does_not_depend_on_the_order_of_rows():
+    first = of_record(_record_rows(0), SOURCES).sort_values("period").reset_index(drop=True)
+    second = of_record(_record_rows(1), SOURCES).sort_values("period").reset_index(drop=True)
+    pd.testing.assert_frame_equal(first.drop(columns="source"), second.drop(columns="source"))

@@ -10,7 +10,7 @@ import pytest
 from loaders.context import LoadContext
 from loaders.lait import lait_period
 from loaders.pipeline import load_file
-from scorecard import schema
+from scorecard import figures, schema
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
 from scorecard.model import MeasureType, PeriodType
@@ -213,35 +213,41 @@ def test_dictionary_alone_adds_benchmark_indicators(tmp_path):
     store.close()
 
 
-def test_lait_rates_keep_the_counts_another_file_gave(blocks, tmp_path):
+def test_lait_beside_the_dfe_release_is_an_alternative_whatever_the_order(blocks, tmp_path):
+    """LAIT compiles DfE's release: loaded before or after it, DfE's own figure with its
+    count is shown, LAIT's is kept beside it, and nothing is revised."""
     folder, _part = blocks
-    store, context = new_store(tmp_path)
-    load_file(store, PUBLIC / "cla_number_and_rate_per_10k_children_2021_2025.csv", context, user="test")
-    report = load_file(store, folder / "lait.csv", context, user="test")
-    assert report.status == "loaded"
-    dudley = value(store, "cla_rate", DUDLEY, "31 Mar 2025")
-    assert (dudley["numerator"], dudley["value"]) == (575, 81)  # same rate: the count stays
-    # 2021 to 2025 for every area agree in both files, so none of those rows is revised.
-    assert report.change.unchanged > 700
-    assert store.table(schema.observation_revision, indicator_id="cla_rate").shape[0] == report.change.revised
-    store.close()
+    shown = []
+    for order in (["cla", "lait"], ["lait", "cla"]):
+        store, context = new_store(tmp_path / "-".join(order))
+        files = {"cla": PUBLIC / "cla_number_and_rate_per_10k_children_2021_2025.csv", "lait": folder / "lait.csv"}
+        for name in order:
+            assert load_file(store, files[name], context, user="test").status == "loaded"
+        assert store.table(schema.observation_revision).empty
+        frame = figures.observations(store, ["cla_rate"], None)
+        record = frame[(frame["area_code"] == DUDLEY) & (frame["period"] == "31 Mar 2025")].iloc[0]
+        assert (record["numerator"], record["value"], record["alternatives"]) == (575, 81, 1)
+        assert record["source"].startswith("DfE/") and "lait" not in record["source"]
+        shown.append(frame.sort_values(["area_code", "period"]).reset_index(drop=True).drop(columns="load_id"))
+        store.close()
+    pd.testing.assert_frame_equal(shown[0], shown[1])
 
 
-def test_lait_over_figures_whose_rates_differ_is_a_revision_not_a_crash(blocks, tmp_path):
-    """Demo counts for Dudley's CLA rate, then LAIT's rates, none of them equal: each is a
-    revision with its history, and no count is carried over to a figure it did not give."""
+def test_lait_over_demo_figures_is_preferred_and_borrows_no_count(blocks, tmp_path):
+    """Demo counts for Dudley's CLA rate, then LAIT's rates, none of them equal: LAIT's are
+    shown, the demo's kept beside them, and no demo count is carried over to LAIT's figure."""
     from scorecard.demo import write_demo
 
     _folder, part = blocks
     part[part["Short Desc"].isin(["LAC", "RTA"])].to_csv(tmp_path / "lait_lac.csv", index=False)
     store, context = new_store(tmp_path)
     write_demo(store, context.catalogue, context.areas)
-    before = value(store, "cla_rate", DUDLEY, "31 Mar 2024")
+    before = figures.observations(store, ["cla_rate"], [DUDLEY], periods=["31 Mar 2024"]).iloc[0]
     report = load_file(store, tmp_path / "lait_lac.csv", context, user="test")
     assert report.status == "loaded", [str(problem) for problem in report.problems]
-    after = value(store, "cla_rate", DUDLEY, "31 Mar 2024")
+    after = figures.observations(store, ["cla_rate"], [DUDLEY], periods=["31 Mar 2024"]).iloc[0]
     assert before["numerator"] > 0 and after["value"] != before["value"]
+    assert "lait" in after["source"] and after["alternatives"] == 1
     assert pd.isna(after["numerator"])  # LAIT gave no count for its different rate
-    assert report.change.revised > 0
-    assert store.table(schema.observation_revision, superseded_by_load=report.load_id).shape[0] == report.change.revised
+    assert report.change.revised == 0 and store.table(schema.observation_revision).empty
     store.close()

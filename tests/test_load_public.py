@@ -71,13 +71,11 @@ def test_kinds_are_detected(loaded):
     }
 
 
-def test_dudley_cla_575_and_rate_81_from_the_ons_population(loaded):
+def test_dudley_cla_575_and_dfes_published_rate_81(loaded):
     store, context, _ = loaded
     row = figure(store, context, "cla_rate", DUDLEY, "31 Mar 2025")
-    assert row["numerator"] == 575
-    assert row["population_used"] == 71124 and row["population_year"] == 2024
-    assert row["figure_value"] == 81 and row["figure_computed"]
-    assert row["value"] == 81  # the published rate is kept as loaded
+    assert (row["numerator"], row["denominator"]) == (575, 71124)  # DfE's own population
+    assert row["figure_value"] == 81 and not row["figure_computed"]
 
 
 def test_england_cla_81770_and_rate_67(loaded):
@@ -189,7 +187,7 @@ def test_xlsx_forms_load_as_the_same_kinds(loaded_xlsx):
 def test_xlsx_gives_the_published_figures(loaded_xlsx):
     store, context, _ = loaded_xlsx
     row = figure(store, context, "cla_rate", DUDLEY, "31 Mar 2025")
-    assert (row["numerator"], row["population_used"], row["figure_value"]) == (575, 71124, 81)
+    assert (row["numerator"], row["denominator"], row["figure_value"]) == (575, 71124, 81)
     assert figure(store, context, "cla_rate", ENGLAND, "31 Mar 2025")["figure_value"] == 67
     cin = observation(store, "cin_rate", DUDLEY, "31 Mar 2024")
     assert (cin["numerator"], cin["value"]) == (2215, 317.5)
@@ -211,7 +209,9 @@ def test_xlsx_and_csv_loads_agree_row_for_row(loaded, loaded_xlsx):
 def test_la_code_list_is_checked_against_the_area_directory(tmp_path_factory):
     store, context = new_store(tmp_path_factory, "codes")
     report = load_file(store, PUBLIC / "la_code_list.xlsx", context, user="test")
-    assert (report.status, report.kind, report.change.new) == ("loaded", "la_code_list", 0)
+    # A check of the area directory: no figures, so no load is recorded.
+    assert (report.status, report.kind, report.change) == ("checked", "la_code_list", None)
+    assert store.loads().empty
     # Every LA is known; only LAIT's discontinued England number 1000 is not.
     (warning,) = report.problems
     assert warning.location == "Sheet1!A172" and "'England (discontinued)'" in warning.message

@@ -30,11 +30,13 @@ def catalogue(state, text):
     extra = [indicator for indicator in found if indicator.is_benchmark]
     parts = [described(listed, state, "catalogue")] if listed else []
     if extra:
+        # LAIT's measures, and those of DfE statistics files (EES) and Fingertips no catalogue indicator takes.
+        origin = " from LAIT" if all(indicator.lait_code for indicator in extra) else ""
         parts += [
-            html.H2(f"Benchmark indicators from LAIT ({len(extra):,} of {len(service.benchmark_indicators()):,})",
+            html.H2(f"Benchmark indicators{origin} ({len(extra):,} of {len(service.benchmark_indicators()):,})",
                     id="benchmarks"),
-            html.P("Loaded from LAIT to compare areas. They are not on the scorecard and have no targets.",
-                   className="lede"),
+            html.P("Loaded from LAIT and publishers' statistics files to compare areas. They are not on the "
+                   "scorecard and have no targets.", className="lede"),
             described(extra, state, "catalogue benchmarks"),
         ]
     return html.Div(parts)
@@ -52,6 +54,7 @@ def described(indicators, state, class_name: str) -> html.Dl:
                     f"Id {indicator.id}. Polarity: {indicator.polarity.value.replace('_', ' ')}. "
                     + (f"Former {indicator.ni_code}. " if indicator.ni_code else "")
                     + (f"LAIT code {indicator.lait_code}. " if indicator.is_benchmark and indicator.lait_code else "")
+                    + (f"From {indicator.source}. " if indicator.is_benchmark and not indicator.lait_code else "")
                     + (f"Also known as: {'; '.join(indicator.aliases)}." if indicator.aliases else ""),
                     className="period",
                 ),

@@ -87,6 +87,10 @@ def detect(source) -> str | None:
 
 
 def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
+    if source.suffix != ".xlsx":  # `--as council` on another file: the layout is a workbook's
+        problems.append(Problem(source.name, "", "the council layout is an Excel workbook (.xlsx)",
+                                "Load the council's workbook, or leave out --as to let Scorecard recognise the file"))
+        return Batch({})
     grids = read_grids(source.path)
     candidates, targets, notes = [], [], []
     for grid in grids.values():

@@ -5,33 +5,105 @@ The indicator comes from the catalogue by Fingertips indicator id or name; an in
 catalogue lacks becomes a benchmark indicator named from the file. Persons with no
 category is the 'all' breakdown; sex and deprivation deciles are breakdowns of it.
 A value Fingertips does not present is kept as 'x' with a null value, never zero.
+
+Exports saved from the website differ from the API's: columns named 'AreaCode',
+'IndicatorID', 'Timeperiod', confidence limits written several ways, and cells holding the
+page's HTML ('<div class="no-data">-</div>' where there is no value). Both read alike.
 """
 
+import html
 import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from loaders.context import LoadContext
-from loaders.problems import Problem, Severity
-from loaders.tidy import FileBatch, observations
+from loaders.problems import Problem, Severity, csv_location
+from loaders.tables import RawTable
+from loaders.tidy import latest_year, observations, sourced
+from scorecard.provenance import DataSource, SourceKind
+from scorecard.store import Batch
 from loaders.values import parse_values
 from scorecard import periods
 from scorecard.model import MeasureType, PeriodType, Polarity, Unit
 
 KINDS = ("fingertips",)
-SIGNATURE = {"Indicator ID", "Indicator Name", "Area Code", "Time period", "Value", "Count", "Denominator"}
+SIGNATURE = {"Indicator ID", "Indicator Name", "Area Code", "Time period"}  # a Fingertips export
+REQUIRED = SIGNATURE | {"Area Name", "Sex", "Value", "Count", "Denominator"}  # what the reader uses
 # Fingertips indicator ids of catalogue indicators whose titles differ from Fingertips' names.
 CATALOGUE_IDS = {"90284": "hospital_admissions_injury_0_14"}
 
 
+# The API's column names; the website's differ in spacing and case ('AreaCode', 'Timeperiod').
+NAMES = (
+    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type",
+    "Sex", "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator",
+    "Value note", "Recent Trend", "Compared to England value or percentiles", "Compared to percentiles",
+    "Time period Sortable", "New data", "Compared to goal", "Time period range",
+)
+_KEY = lambda name: re.sub(r"[^0-9a-z]", "", str(name).lower())  # noqa: E731
+_BY_KEY = {_KEY(name): name for name in NAMES}
+# 'Lower CI 95.0 limit', 'LowerCI95.0limit', 'Lower CI 95 limit', '95% Lower CI', 'Upper 99.8% CI'...
+_LIMIT = re.compile(r"^(?=.*(?:ci|limit))(?=.*(lower|upper))(?=.*(998|95))")
+# A cell holding a piece of the web page: an HTML tag ('<15 yrs' is not one).
+_HTML = r"<\s*/?\s*[a-zA-Z][^>]*>"
+
+
+def canonical(name: str) -> str:
+    """A column's API name, whichever way the export wrote it."""
+    name = str(name).lstrip("\ufeff").strip()
+    if found := _BY_KEY.get(_KEY(name)):
+        return found
+    if match := _LIMIT.match(_KEY(name)):
+        return f"{match.group(1).capitalize()} CI {'95.0' if match.group(2) == '95' else '99.8'} limit"
+    return name
+
+
+@dataclass
+class _Renamed(RawTable):
+    """The table under the API's column names; places in problems keep the file's own names."""
+
+    shown: dict[str, str] = field(default_factory=dict)
+
+    def location(self, row_index: int, column: str) -> str:
+        if self.sheet is None:
+            return csv_location(self.header_row + 1 + row_index, self.shown.get(column, column))
+        return super().location(row_index, column)
+
+
 def detect(source) -> str | None:
-    return "fingertips" if SIGNATURE <= source.columns else None
+    return "fingertips" if SIGNATURE <= {canonical(name) for name in source.header} else None
 
 
-def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> FileBatch:
-    table = source.table
-    frame = table.frame
+def _without_html(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells holding the web page's HTML as their text; 'no data' ones (a dash, or the
+    no-data class) become blank, which reads as not available, never as zero."""
+    frame = frame.copy()
+    for column in frame.columns:
+        texts = frame[column]
+        tagged = texts.str.contains(_HTML, regex=True)
+        if not tagged.any():
+            continue
+        plain = texts[tagged].str.replace(_HTML, "", regex=True).map(html.unescape).str.strip()
+        no_data = texts[tagged].str.contains("no-data", regex=False) | plain.isin(["-", "\u2013", "\u2014"])
+        frame.loc[tagged, column] = plain.where(~no_data, "")
+    return frame
+
+
+def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
+    raw = source.table
+    shown = {canonical(name): name for name in raw.frame.columns}
+    frame = _without_html(raw.frame.rename(columns=canonical))
+    table = _Renamed(raw.path, raw.sheet, frame, raw.header_row, shown)
     source.rows_read = len(frame)
+    if missing := sorted(REQUIRED - set(frame.columns)):
+        named = ", ".join(repr(name) for name in missing)
+        problems.append(Problem(source.name, table.header_location(),
+                                f"the header has no column{'s' * (len(missing) > 1)} {named}",
+                                "Export the indicator again from Fingertips with all its columns"))
+        return Batch({"observation": observations(indicator_id=[], area_code=[], period=[], period_type=[],
+                                                  period_start=[], period_end=[])})
     indicators, frames = [], []
     for (fingertips_id, name), rows in frame.groupby(["Indicator ID", "Indicator Name"], sort=False):
         indicator = _indicator(fingertips_id, name, context)
@@ -42,7 +114,13 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Fi
         else:
             indicator_id, period_type = indicator.id, indicator.period_type
         frames.append(_observations(table, rows, indicator_id, period_type, context, problems))
-    return FileBatch({"observation": pd.concat(frames, ignore_index=True)}, indicators=indicators)
+    combined = pd.concat(frames, ignore_index=True)
+    ids = sorted({str(fingertips_id).strip() for fingertips_id in frame["Indicator ID"]})
+    return sourced(
+        Batch({"observation": combined}, indicators=indicators),
+        DataSource("OHID", "fingertips_" + "_".join(ids), latest_year(combined), SourceKind.OFFICIAL,
+                   f"OHID Fingertips, indicator {', '.join(ids)}"),
+    )
 
 
 def _indicator(fingertips_id: str, name: str, context: LoadContext):

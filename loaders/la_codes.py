@@ -8,10 +8,11 @@ differently, so a new LA (another reorganisation) is noticed before its figures 
 
 from loaders.context import LoadContext
 from loaders.problems import Problem, Severity
-from loaders.tidy import FileBatch
+from scorecard.store import Batch
 
 KINDS = ("la_code_list",)
 SIGNATURE = {"LA Number", "LA Name"}
+COLUMNS = {"la_code_list": ("LA Number", "LA Name")}  # checked before reading, for `--as`
 
 
 def detect(source) -> str | None:
@@ -23,7 +24,7 @@ def _same(first: str, second: str) -> bool:
     return simple(first) == simple(second)
 
 
-def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> FileBatch:
+def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
     table = source.table
     frame = table.frame
     source.rows_read = len(frame)
@@ -46,6 +47,6 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Fi
                         "Check the code; if the LA was renamed, add the name to its aliases in data/areas.csv",
                         Severity.WARNING)
             )
-    return FileBatch({}, indicators=[])
+    return Batch({}, indicators=[])
 
 

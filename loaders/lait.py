@@ -23,19 +23,28 @@ import pandas as pd
 
 from loaders.context import LoadContext
 from loaders.problems import Problem, Severity
-from loaders.tidy import FileBatch, observations
+from loaders.tidy import latest_year, observations, sourced
+from scorecard.store import Batch
 from loaders.values import parse_values
 from loaders.yearly import year_ending
 from scorecard import periods
 from scorecard.model import MeasureType, PeriodType, Polarity, Unit
+from scorecard.provenance import DataSource, SourceKind
 
 KINDS = ("lait", "lait_dictionary")
 DATA_COLUMNS = ("Short Desc", "Years", "LA Number", "Values")
 DICTIONARY_COLUMNS = ("Measure_short", "Polarity", "Year_Type")
+# What each kind reads: `--as KIND` on a file without them is refused before reading.
+COLUMNS = {"lait": (*DATA_COLUMNS, "Data item", "LA and Regions"), "lait_dictionary": DICTIONARY_COLUMNS}
 DICTIONARY_NAME = "lait_data_dictionary.csv"
 SOURCE = "DfE Local Authority Interactive Tool (LAIT)"
-# A year label's note: outturn, revised, final, provisional. The figure is the same kind.
-YEAR_NOTE = re.compile(r"\s*\((?:ot|rev|final|prov)\)\s*$", re.IGNORECASE)
+# A year label's note: outturn, revised, final, provisional ('2016-17 (OT)', '2018 (Revised)',
+# '2025 (prov)'). The figure is the same kind as the plain year's.
+YEAR_NOTE = re.compile(
+    r"\s*[(\[]\s*(?:ot|outturn|rev|revised|final|prov|provisional|p|r)\.?\s*[)\]]\s*$", re.IGNORECASE
+)
+# Any other note in brackets: still the year before it, with a warning to check the figures.
+OTHER_NOTE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
 POLARITY = {"high": Polarity.HIGHER_IS_BETTER, "low": Polarity.LOWER_IS_BETTER}
 # The dictionary's Year_Type: the kind of period, and whether the figure is on a date.
 YEAR_TYPES = {
@@ -58,22 +67,26 @@ def detect(source) -> str | None:
     return None
 
 
-def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> FileBatch:
+def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
     if kind == "lait_dictionary":
         dictionary = read_dictionary(source.path)
         source.rows_read = len(dictionary)
         entries = dictionary.to_dict("index")
-        return FileBatch(indicators=benchmark_rows(entries, context, set(dictionary["Measure_short"])))
+        return Batch(indicators=benchmark_rows(entries, context, set(dictionary["Measure_short"])))
     # The sheet is parsed outside the GIL (fastexcel): read the dictionary meanwhile.
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_data, source.path)
         entries = _dictionary_beside(source.path, problems).to_dict("index")
         data = reading.result()
     source.rows_read = len(data)
-    return FileBatch(
-        {"observation": lait_observations(data, entries, context, source.name, problems)},
+    found = lait_observations(data, entries, context, source.name, problems)
+    batch = Batch(
+        {"observation": found},
         indicators=benchmark_rows(entries, context, set(data["Short Desc"].unique()), data),
     )
+    # A compilation of DfE's releases: each extract is named by its latest year, so an older
+    # extract loaded later never overrides a newer one.
+    return sourced(batch, DataSource("DfE", "lait", latest_year(found), SourceKind.COMPILATION, SOURCE))
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -84,7 +97,7 @@ def read_data(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         frame = pd.read_parquet(path)
-    elif suffix == ".xlsx":
+    elif suffix in (".xlsx", ".ods"):  # fastexcel reads OpenDocument sheets too
         import fastexcel
 
         # Text where a symbol can stand in for a number: '-' must not be coerced to null.
@@ -228,7 +241,7 @@ _MULTI_SPAN = re.compile(r"^(\d{4})/(\d{2})\s*-\s*(\d{2})/(\d{2})$")
 
 def lait_period(label: str, period_type: PeriodType, measure_type: MeasureType, year_type: str = "") -> periods.Period | None:
     """A LAIT year label as the period its measure is kept in; None if it is not a year."""
-    text = YEAR_NOTE.sub("", str(label)).strip()
+    text = OTHER_NOTE.sub("", YEAR_NOTE.sub("", str(label))).strip()
     if match := _MULTI_SPAN.match(text):  # '2013/14-15/16': three years, Sep or Apr start
         first, last = int(match.group(1)), 2000 + int(match.group(4))
         start_month = 9 if period_type == PeriodType.ACADEMIC_YEAR else 4
@@ -348,6 +361,21 @@ def lait_observations(
                 "Correct the value, or use a symbol such as - (missing) or c (suppressed)",
             )
         )
+    unknown_note = np.asarray(
+        [not YEAR_NOTE.search(label) and bool(OTHER_NOTE.search(label)) for label in year_labels], dtype=bool
+    )[year_of_row] & ~no_period
+    if unknown_note.any():
+        labels = sorted({year_labels[index] for index in set(year_of_row[unknown_note].tolist())})
+        problems.append(
+            Problem(
+                file_name, "column Years",
+                f"{int(unknown_note.sum()):,} rows have a note on their year that Scorecard does not know "
+                f"({', '.join(repr(label) for label in labels[:5])}); they are read as the year before the note",
+                "Check in LAIT that those figures are the final ones for that year",
+                Severity.WARNING,
+            )
+        )
+
     # Text like '7.0000000000000007E-2' means 0.07: drop the artefact, keep real precision.
     values = parsed.value.round(10).to_numpy()
 

@@ -7,6 +7,7 @@ problem it finds. A new layout is one line in `READERS`; earlier readers win.
 
 import getpass
 import hashlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,16 +15,18 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-import sqlalchemy as sa
 
-from loaders import council, dfe_tables, ees, fingertips, la_codes, lait, neighbours, safety, template
+from loaders import council, dfe_tables, ees, fingertips, la_codes, lait, neighbours, ons, safety, template
+from loaders import wide
 from loaders.context import LoadContext
 from loaders.problems import LoadRefused, Problem, Severity, errors
-from loaders.tables import RawTable, first_row, read_csv, read_sheet_with_header
-from scorecard import schema
+from loaders.sources import describe
+from loaders.tables import WORKBOOK_SUFFIXES, RawTable, first_row, head_rows, read_csv, read_sheet_with_header, sheet_names
+from loaders.tidy import sourced
+from scorecard.provenance import LOCAL_TEMPLATE, LOCAL_WORKBOOK
 from scorecard.store import Batch, Change, Store
 
-SUPPORTED_SUFFIXES = {".csv", ".xlsx", ".parquet"}
+SUPPORTED_SUFFIXES = {".csv", ".xlsx", ".ods", ".parquet"}
 
 
 class Source:
@@ -44,11 +47,9 @@ class Source:
     @cached_property
     def sheet_names(self) -> list[str]:
         """The workbook's sheets ([] for a CSV or parquet file)."""
-        if self.suffix != ".xlsx":
+        if self.suffix not in WORKBOOK_SUFFIXES:
             return []
-        from python_calamine import CalamineWorkbook
-
-        return list(CalamineWorkbook.from_path(str(self.path)).sheet_names)
+        return sheet_names(self.path)
 
     @cached_property
     def table(self) -> RawTable | None:
@@ -56,7 +57,7 @@ class Source:
         first sheet of a workbook (tidy layouts saved as XLSX). None for other files."""
         if self.suffix == ".csv":
             return read_csv(self.path)
-        if self.suffix == ".xlsx" and self.sheet_names:
+        if self.suffix in WORKBOOK_SUFFIXES and self.sheet_names:
             return read_sheet_with_header(self.path, self.sheet_names[0])
         return None
 
@@ -75,9 +76,20 @@ class Source:
                 names = first_row(self.path)
             except Exception:  # an unusual package layout: let openpyxl find the header
                 names = _first_row_of_first_sheet(self.path)
+        elif self.suffix == ".ods":
+            names = next((row for row in self.head if any(row)), [])
         else:
             names = []
         return [str(name).strip() for name in names]
+
+    @cached_property
+    def head(self) -> list[list[str]]:
+        """The first rows of a CSV or of a workbook's first sheet as text, blank rows in
+        place: enough to find a header by its content under titles or column numbers."""
+        try:
+            return head_rows(self.path) if self.suffix in (".csv", *WORKBOOK_SUFFIXES) else []
+        except Exception:  # a damaged file: detection moves on, and the reader that claims it says why
+            return []
 
     @property
     def columns(self) -> set[str]:
@@ -108,24 +120,27 @@ class Reader:
 
 def _read_ees(source: Source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
     table = source.table
+    if table is None:
+        problems.append(Problem(source.name, "", f"{kind} is an Explore Education Statistics CSV layout",
+                                "Load the CSV as published (or saved as a workbook)"))
+        return Batch({})
     source.rows_read = len(table.frame)
-    if kind == "ees_population":
-        return Batch({"population": ees.read_population(table, context, problems)})
-    frame = ees.read_measures(table, kind, context, problems)
-    _check_duplicates(table, frame, problems)
-    return Batch({"observation": frame})
+    return ees.read(table, kind, context, problems)
 
 
-def _read_neighbours(source: Source, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
-    source.rows_read = len(source.table.frame)
-    return Batch({"comparator": neighbours.read_neighbours(source.table, kind, context, problems)})
+def _detect_ees(source: Source) -> str | None:
+    """EES files are known by their header, and some releases by their filter values too:
+    the rows are read only for a header that has EES's time and place columns."""
+    if source.suffix not in (".csv", *WORKBOOK_SUFFIXES) or not source.header:
+        return None
+    return ees.detect(source.header, lambda: source.table.frame)
 
 
 def _tidy_detect(detect: Callable[[RawTable], str | None]) -> Callable[[Source], str | None]:
     """A detect function for a layout with its header in the first row: it sees the header only."""
 
     def detect_header(source: Source) -> str | None:
-        if source.suffix not in (".csv", ".xlsx") or not source.header:
+        if source.suffix not in (".csv", *WORKBOOK_SUFFIXES) or not source.header:
             return None
         return detect(RawTable(source.path, None, pd.DataFrame(columns=source.header)))
 
@@ -135,11 +150,13 @@ def _tidy_detect(detect: Callable[[RawTable], str | None]) -> Callable[[Source],
 # Earlier readers win when more than one recognises a file.
 READERS: list[Reader] = [
     Reader(template.KINDS, template.detect, template.read),
-    Reader(ees.KINDS, _tidy_detect(ees.detect), _read_ees),
-    Reader(neighbours.KINDS, _tidy_detect(neighbours.detect), _read_neighbours),
+    Reader(ees.KINDS, _detect_ees, _read_ees),
+    Reader(neighbours.KINDS, neighbours.detect, neighbours.read),  # header found by content
     Reader(lait.KINDS, lait.detect, lait.read),
     Reader(fingertips.KINDS, fingertips.detect, fingertips.read),
+    Reader(ons.KINDS, ons.detect, ons.read),
     Reader(dfe_tables.KINDS, dfe_tables.detect, dfe_tables.read),
+    Reader(wide.KINDS, wide.detect, wide.read),  # older DfE underlying data, one column per measure
     Reader(la_codes.KINDS, la_codes.detect, la_codes.read),
     Reader(council.KINDS, council.detect, council.read),  # the loosest test: last
 ]
@@ -147,19 +164,6 @@ READERS: list[Reader] = [
 
 def known_kinds() -> list[str]:
     return [kind for reader in READERS for kind in reader.kinds]
-
-
-def _check_duplicates(table: RawTable, frame, problems: list[Problem]) -> None:
-    duplicated = frame.duplicated(["indicator_id", "area_code", "period", "breakdown"], keep="first")
-    for row in frame[duplicated].head(5).itertuples():
-        problems.append(
-            Problem(
-                table.file_name,
-                "",
-                f"{row.indicator_id} for {row.area_code} in {row.period} appears more than once",
-                "Remove the duplicate rows",
-            )
-        )
 
 
 @dataclass
@@ -211,28 +215,100 @@ def _choose(source: Source, kind: str | None) -> tuple[Reader, str]:
     if kind:
         for reader in READERS:
             if kind in reader.kinds:
+                _check_columns(source, kind)
                 return reader, kind
         raise LoadRefused(
             [
                 Problem(
                     source.name, "", f"'{kind}' is not a layout Scorecard reads",
-                    "Use one of: " + ", ".join(known_kinds()),
+                    "Use one of: " + ", ".join(known_kinds()) + " ('scorecard sources' describes them)",
                 )
             ]
         )
     for reader in READERS:
         if found := reader.detect(source):
             return reader, found
-    raise LoadRefused(
-        [
-            Problem(
-                source.name,
-                "",
-                "Scorecard does not recognise this file's layout",
-                "Use the Scorecard template, a DfE Explore Education Statistics or LAIT file, "
-                "an ONS population file or a statistical neighbour list; or name the layout with --as",
-            )
-        ]
+    raise LoadRefused([_not_recognised(source)])
+
+
+def _header_layouts() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind, layout, columns) of the layouts known by the columns of their first row."""
+    found = [(kind, name, columns) for kind in ees.KINDS for name, columns in ees.expected_columns(kind)]
+    for module in (lait, la_codes):
+        found += [(kind, kind, columns) for kind, columns in module.COLUMNS.items()]
+    return found
+
+
+def known_layouts() -> list[dict]:
+    """Every layout Scorecard reads, what recognises it and what it gives (`scorecard sources`)."""
+    found = describe(ees.sources(), ees.GEOGRAPHY_COLUMNS)
+    header = {kind: columns for kind, _, columns in _header_layouts()}
+    for reader in READERS:
+        if reader.read is _read_ees:
+            continue
+        # The reader module's own first sentence says what the layout is.
+        about = " ".join((sys.modules[reader.detect.__module__].__doc__ or "").strip().split("\n\n")[0].split())
+        for kind in reader.kinds:
+            columns = list(header.get(kind, ()))
+            found.append({
+                "kind": kind, "dataset": "", "publisher": "", "title": about.split(". ")[0].rstrip(".:") or kind,
+                "layouts": [{"name": kind, "columns": columns, "values": {},
+                             "recognised_by": "columns " + ", ".join(columns) if columns else "its content"}],
+                "gives": [],
+            })
+    return found
+
+
+def _header(source: Source) -> set[str]:
+    return source.columns if source.suffix in (".csv", ".parquet", *WORKBOOK_SUFFIXES) else set()
+
+
+def _check_columns(source: Source, kind: str) -> None:
+    """`--as KIND` on a file of another shape: say which columns it lacks, before a reader
+    trips over them."""
+    if source.suffix == ".parquet" and kind != "lait":  # only LAIT's long data comes as parquet
+        raise LoadRefused([Problem(source.name, "", f"a parquet file cannot be read as {kind}",
+                                   "Save the file as CSV or an Excel workbook, or leave out --as")])
+    layouts = [(name, columns) for known, name, columns in _header_layouts() if known == kind]
+    if not layouts:
+        return  # a layout found by its content (template, council workbook, DfE tables)
+    have = _header(source)
+    lacking = {name: [column for column in columns if column not in have] for name, columns in layouts}
+    if not all(lacking.values()):
+        return
+    name, missing = min(lacking.items(), key=lambda item: len(item[1]))
+    shown = ", ".join(source.header[:15]) + (", ..." if len(source.header) > 15 else "")
+    raise LoadRefused([
+        Problem(
+            source.name, "",
+            f"read as {kind}, the file lacks the column{'s' * (len(missing) != 1)} {', '.join(missing)} "
+            f"that {name} needs; its columns are {shown or 'none'}",
+            "Check that this is the file you meant, or leave out --as to let Scorecard recognise it",
+        )
+    ])
+
+
+def _not_recognised(source: Source) -> Problem:
+    """The refusal for a file no reader recognised, naming the known layouts closest to it
+    and what each lacks."""
+    have = _header(source)
+    rows = (lambda: source.table.frame) if source.suffix in (".csv", *WORKBOOK_SUFFIXES) else None
+    near = ees.compare(have, rows) if have else []
+    for module in (lait, la_codes):
+        for kind, columns in module.COLUMNS.items():
+            missing = [column for column in columns if column not in have]
+            if len(missing) < len(columns):
+                near.append((1 - len(missing) / len(columns), f"{kind} has {len(columns) - len(missing)} of its "
+                                                               f"{len(columns)} columns, lacking {', '.join(missing)}"))
+    near = [text for share, text in sorted(near, key=lambda item: -item[0]) if share > 0][:3]
+    closest = f"; the closest known layouts: {'; '.join(near)}" if near else ""
+    return Problem(
+        source.name, "",
+        f"Scorecard does not recognise this file's layout{closest}",
+        "If it is a new release or another Explore Education Statistics dataset, add a layout for it "
+        "to data/sources.yaml ('scorecard sources' lists the known ones). Otherwise use the Scorecard "
+        "template, a LAIT file, an ONS population file or a statistical neighbour list, or name the "
+        "layout with --as",
     )
 
 
@@ -259,41 +335,15 @@ def load_file(
             report.problems = [replace(problem, file=file_name) for problem in report.problems]
 
 
-OBSERVATION_KEY = ["indicator_id", "area_code", "period", "breakdown"]
-
-
-def _keep_known_counts(store: Store, batch: Batch) -> None:
-    """A file that publishes only the rate (LAIT) does not wipe the counts another file
-    gave for the same figure: where the value and symbol agree, the counts are kept, so
-    the row is unchanged rather than revised. A different value is a real revision."""
-    frame = batch.tables.get("observation")
-    if frame is None or frame.empty:
-        return
-    bare = frame["numerator"].isna() & frame["denominator"].isna()
-    if not bare.any():
-        return
-    table = schema.observation
-    ids = frame.loc[bare, "indicator_id"].unique().tolist()
-    known = store.frame(
-        sa.select(*[table.c[name] for name in [*OBSERVATION_KEY, "numerator", "denominator", "value", "status"]])
-        .where(table.c.indicator_id.in_(ids))
-        .where(table.c.numerator.isnot(None) | table.c.denominator.isnot(None))
+def _name_local_source(batch: Batch, kind: str) -> None:
+    """Figures from the analyst's own workbooks are local management information."""
+    unnamed = any(
+        "source" not in frame or (frame["source"] == "").any()
+        for name, frame in batch.tables.items()
+        if name in ("observation", "population")
     )
-    if known.empty:
-        return
-    matched = frame[OBSERVATION_KEY].merge(known, on=OBSERVATION_KEY, how="left")
-    same = (
-        bare.to_numpy()
-        & (matched["status"].to_numpy() == frame["status"].to_numpy())
-        & (
-            (matched["value"].to_numpy() == frame["value"].to_numpy())
-            | (matched["value"].isna().to_numpy() & frame["value"].isna().to_numpy() & matched["status"].notna().to_numpy())
-        )
-    )
-    if not same.any():
-        return
-    for column in ("numerator", "denominator"):  # as floats: an all-empty column comes back as objects
-        frame.loc[same, column] = pd.to_numeric(matched.loc[same, column]).astype("float64").to_numpy()
+    if unnamed:
+        sourced(batch, LOCAL_TEMPLATE if kind in template.KINDS else LOCAL_WORKBOOK)
 
 
 def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
@@ -312,14 +362,22 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
     if errors(report.problems):
         report.status = "refused"
         return report
-    _keep_known_counts(store, batch)
+    if report.kind in la_codes.KINDS:  # a check of the area directory, nothing to load
+        report.status = "checked"
+        return report
+    if not batch.rows and not batch.indicators:
+        # Never recorded: a load of nothing would block the file as "already loaded".
+        report.status = "refused"
+        report.problems.append(Problem(
+            report.file, "", f"nothing in this file matched an indicator (read as {report.kind})",
+            "Check that this is the file you meant; 'scorecard sources' lists what Scorecard reads",
+        ))
+        return report
+    _name_local_source(batch, report.kind)
     if dry_run:
         report.status = "dry run"
         report.change = store.preview(batch)
         return report
-    if indicators := getattr(batch, "indicators", None):
-        # Describing a measure changes no figure: safe to write ahead of the load itself.
-        store.replace_reference(schema.indicator, indicators)
     report.load_id, report.change = store.apply(
         batch,
         {

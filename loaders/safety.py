@@ -1,6 +1,6 @@
 """Refuse unsafe files before any parser opens them.
 
-An .xlsx file is a zip archive: its central directory lists every member with its sizes,
+An .xlsx (or .ods) file is a zip archive: its central directory lists every member with its sizes,
 so macros and zip bombs can be seen from the directory alone, without extracting
 anything. External links are refused only when a formula uses one (the sheets are then
 streamed, never unpacked to disk). A password-protected workbook is not a zip at all but an OLE
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from loaders.problems import LoadRefused, Problem
 
-ALLOWED_SUFFIXES = {".xlsx", ".csv", ".parquet"}
+ALLOWED_SUFFIXES = {".xlsx", ".ods", ".csv", ".parquet"}
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam", ".xlsb"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -65,6 +65,11 @@ def _problem(path: Path) -> tuple[str, str] | None:
         if not head.startswith(ZIP_MAGIC):
             return ("the file is not a real .xlsx workbook", "Open it in Excel and save it as an Excel Workbook (.xlsx)")
         return _zip_problem(path)
+    if suffix == ".ods":  # a zip too: the same checks, then OpenDocument's own macros and encryption
+        if not head.startswith(ZIP_MAGIC):
+            return ("the file is not a real OpenDocument spreadsheet (.ods)",
+                    "Open it in LibreOffice Calc or Excel and save it as .ods or .xlsx")
+        return _zip_problem(path) or _ods_problem(path)
     if suffix == ".parquet" and head[:4] != PARQUET_MAGIC:
         return ("the file is not a parquet file", "Export the data again as parquet, or as CSV")
     if suffix == ".csv" and head.startswith(ZIP_MAGIC):
@@ -109,6 +114,32 @@ def _zip_problem(path: Path) -> tuple[str, str] | None:
     return None
 
 
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _ods_problem(path: Path) -> tuple[str, str] | None:
+    """An OpenDocument file keeps macros under Basic/ or Scripts/, names its type in the
+    'mimetype' part, and marks encrypted parts in META-INF/manifest.xml. The sizes were
+    checked first, so reading these small parts is safe."""
+    with zipfile.ZipFile(path) as archive:
+        names = {member.filename.lower(): member for member in archive.infolist()}
+        if any(name.startswith(("basic/", "scripts/")) for name in names):
+            return ("the spreadsheet contains macros (Basic/ or Scripts/), which Scorecard never opens",
+                    "Save a copy as an Excel Workbook (.xlsx), or delete the macros in LibreOffice "
+                    "(Tools > Macros > Organise Macros), save and load the copy")
+        mimetype = archive.read(names["mimetype"])[:200].strip() if "mimetype" in names else b""
+        if not mimetype.startswith(ODS_MIMETYPE):
+            return ("the file is not an OpenDocument spreadsheet (its 'mimetype' part says "
+                    f"'{mimetype.decode('ascii', 'replace') or 'nothing'}')",
+                    "Open it in LibreOffice Calc or Excel and save it as .ods or .xlsx")
+        manifest = names.get("meta-inf/manifest.xml")
+        if manifest is not None and b"encryption-data" in archive.read(manifest)[: 1 << 20]:
+            return ("the spreadsheet is password-protected (encrypted), so it cannot be read",
+                    "Open it in LibreOffice Calc, remove the password (File > Properties > Security), "
+                    "save it and load it again")
+    return None
+
+
 def _member_with_false_size(members: list[zipfile.ZipInfo]) -> str | None:
     """Deflate never makes data bigger than 5 bytes per 64 KB block stored as it is, so a
     part stated smaller than that is lying about its size. A bomb that states a plausible
@@ -127,8 +158,9 @@ _EXTERNAL_FORMULA = re.compile(rb"<f[^>]*>[^<]*\[\d+\]")
 
 
 def _sheet_using_links(path: Path) -> str | None:
-    """The first worksheet whose formulas use an external link, streamed in blocks (bounded
-    memory). Published DfE workbooks carry stale link parts that no cell uses: those pass."""
+    """Where a formula first uses an external link, as people know it ("sheet 'LAA1' (first
+    at B7)"), streamed in blocks (bounded memory). Published DfE workbooks carry stale link
+    parts that no cell uses: those pass."""
     with zipfile.ZipFile(path) as archive:
         for member in archive.infolist():
             if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename, re.IGNORECASE):
@@ -136,10 +168,34 @@ def _sheet_using_links(path: Path) -> str | None:
             with archive.open(member) as stream:
                 tail = b""
                 for block in iter(lambda: stream.read(1 << 20), b""):
-                    if _EXTERNAL_FORMULA.search(tail + block):
-                        return member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+                    if found := _EXTERNAL_FORMULA.search(tail + block):
+                        cells = _CELL.findall((tail + block)[: found.start()])
+                        tab = _tab_names(archive).get(member.filename.lower())
+                        where = f"sheet '{tab}'" if tab else member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+                        return where + (f" (first at {cells[-1].decode()})" if cells else "")
                     tail = block[-4096:]
     return None
+
+
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"')
+
+
+def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part's tab name, from the workbook part and its relationships (both
+    small; a DOCTYPE in either was refused before this runs). {} when they cannot be read."""
+    from xml.etree.ElementTree import fromstring
+
+    try:
+        workbook = fromstring(archive.read("xl/workbook.xml"))
+        relations = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, SyntaxError):
+        return {}
+    targets = {el.get("Id"): el.get("Target", "") for el in relations}
+    names = {}
+    for sheet in workbook.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
+        target = targets.get(sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"), "")
+        names[(target.lstrip("/") if target.startswith("/") else f"xl/{target}").lower()] = sheet.get("name")
+    return names
 
 
 # What may come before an XML part's root element: a byte-order mark, white space, the XML

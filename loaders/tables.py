@@ -21,6 +21,13 @@ class RawTable:
     def file_name(self) -> str:
         return self.path.name
 
+    def header_location(self) -> str:
+        """Where the header row is: its line in a CSV, its cells in a sheet."""
+        if self.sheet is None:
+            return f"line {self.header_row}"
+        last = column_letter(max(len(self.frame.columns), 1))
+        return f"{self.sheet}!A{self.header_row}:{last}{self.header_row}"
+
     def location(self, row_index: int, column: str) -> str:
         """Sheet!Cell for a workbook, line and column for a CSV."""
         row_number = self.header_row + 1 + row_index
@@ -38,26 +45,81 @@ def column_letter(number: int) -> str:
     return letters
 
 
-def read_csv(path: Path) -> RawTable:
+# Workbooks python-calamine reads: OpenDocument spreadsheets (.ods) read like .xlsx.
+WORKBOOK_SUFFIXES = (".xlsx", ".ods")
+HEAD_ROWS = 20  # a header is looked for this far down (titles and column numbers sit above it)
+
+
+def read_csv(path: Path, header_row: int = 1) -> RawTable:
+    """A CSV whose header is on line `header_row` (1-based); lines above it are titles."""
     frame = pd.read_csv(
-        path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=False
+        path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=False,
+        skiprows=header_row - 1,
     )
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return RawTable(path, None, frame)
+    frame.columns = [str(column).strip().lstrip("\ufeff") for column in frame.columns]
+    return RawTable(path, None, frame, header_row=header_row)
+
+
+def sheet_rows(path: Path, sheet: str, nrows: int | None = None) -> list[list]:
+    """A sheet's cells from A1 (so positions are the sheet's own rows and columns), as
+    python-calamine gives them; .xlsx and .ods alike."""
+    from python_calamine import CalamineWorkbook
+
+    found = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+    return found.to_python(skip_empty_area=False, nrows=nrows) if nrows else found.to_python(skip_empty_area=False)
+
+
+def sheet_names(path: Path) -> list[str]:
+    from python_calamine import CalamineWorkbook
+
+    return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+
+
+def table_from_rows(path: Path, sheet: str, rows: list[list], header_index: int) -> RawTable:
+    """The rows below rows[header_index] as text, headed by that row."""
+    header = [cell_text(value).strip() for value in rows[header_index]]
+    body = [[cell_text(value) for value in row] for row in rows[header_index + 1 :]]
+    return RawTable(path, sheet, pd.DataFrame(body, columns=header), header_row=header_index + 1)
+
+
+def read_table(path: Path, sheet: str | None, header_row: int) -> RawTable:
+    """A CSV (sheet None) or a workbook sheet whose header is on row `header_row` (1-based)."""
+    if sheet is None:
+        return read_csv(path, header_row)
+    return table_from_rows(path, sheet, sheet_rows(path, sheet), header_row - 1)
+
+
+def head_rows(path: Path, sheet: str | None = None, count: int = HEAD_ROWS) -> list[list[str]]:
+    """The first `count` rows of a CSV or of a workbook sheet (the first when `sheet` is
+    None) as text, blank rows kept in place, so a header can be found by its content. An
+    .xlsx sheet is streamed: detection must not parse a 641,070-row sheet to see its top."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        import csv
+        from itertools import islice
+
+        with path.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
+            return [[cell.strip() for cell in row] for row in islice(csv.reader(handle), count)]
+    if suffix == ".xlsx":
+        try:
+            return _streamed_rows(path, sheet, count)
+        except Exception:  # an unusual package layout: let python-calamine read it
+            pass
+    names = sheet_names(path)
+    if not names:
+        return []
+    return [[cell_text(value).strip() for value in row] for row in sheet_rows(path, sheet or names[0], count)]
 
 
 def read_sheet_with_header(path: Path, sheet: str) -> RawTable:
-    """A workbook sheet whose first row is the header (a tidy layout saved as XLSX)."""
-    from python_calamine import CalamineWorkbook
-
-    # From A1, so positions are the sheet's own rows and columns; blank rows above the header are skipped.
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    """A workbook sheet (.xlsx or .ods) whose first row is the header (a tidy layout saved
+    as a workbook); blank rows above the header are skipped."""
+    rows = sheet_rows(path, sheet)
     first = next((index for index, row in enumerate(rows) if any(value not in ("", None) for value in row)), None)
     if first is None:
         return RawTable(path, sheet, pd.DataFrame())
-    header = [str(value).strip() for value in rows[first]]
-    body = [[cell_text(value) for value in row] for row in rows[first + 1 :]]
-    return RawTable(path, sheet, pd.DataFrame(body, columns=header), header_row=first + 1)
+    return table_from_rows(path, sheet, rows, first)
 
 
 def cell_text(value: object) -> str:
@@ -72,6 +134,13 @@ def cell_text(value: object) -> str:
 def first_row(path: Path, search_rows: int = 20) -> list[str]:
     """The first non-empty row of a workbook's first sheet, streamed from the file: layout
     detection must not parse a 641,070-row sheet (or a 2 MB workbook's styles) to see a header."""
+    rows = _streamed_rows(path, None, search_rows, first_only=True)
+    return next((row for row in rows if any(row)), [])
+
+
+def _streamed_rows(path: Path, sheet: str | None, count: int, first_only: bool = False) -> list[list[str]]:
+    """Rows 1 to `count` of an .xlsx sheet (the first sheet when `sheet` is None) as text,
+    streamed; with `first_only`, stop at the first row holding anything."""
     import re
     import zipfile
     from xml.etree.ElementTree import iterparse
@@ -81,24 +150,33 @@ def first_row(path: Path, search_rows: int = 20) -> list[str]:
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         with archive.open("xl/workbook.xml") as stream:
-            first_id = next(el.get(relationship) for _, el in iterparse(stream) if el.tag == f"{main}sheet")
+            sheet_id = next(
+                el.get(relationship) for _, el in iterparse(stream)
+                if el.tag == f"{main}sheet" and (sheet is None or el.get("name") == sheet)
+            )
         with archive.open("xl/_rels/workbook.xml.rels") as stream:
-            target = next(el.get("Target") for _, el in iterparse(stream) if el.get("Id") == first_id)
+            target = next(el.get("Target") for _, el in iterparse(stream) if el.get("Id") == sheet_id)
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        cells: dict[int, tuple[str, str]] = {}  # column -> (type, text)
+        cells: dict[tuple[int, int], tuple[str, str]] = {}  # (row, column) -> (type, text)
         with archive.open(part) as stream:
+            row_number = 0
             for _, element in iterparse(stream):
                 if element.tag != f"{main}row":
                     continue
-                for cell in element.iter(f"{main}c"):
+                row_number = int(element.get("r") or row_number + 1)
+                if row_number > count:
+                    break
+                found = False
+                for position, cell in enumerate(element.iter(f"{main}c"), start=1):
                     letters = re.match(r"[A-Z]+", cell.get("r", "")) if cell.get("r") else None
-                    column = _column_number(letters.group()) if letters else len(cells) + 1
+                    column = _column_number(letters.group()) if letters else position
                     text = "".join(t.text or "" for t in cell.iter(f"{main}t")) if cell.get("t") == "inlineStr" else (
                         (cell.findtext(f"{main}v") or ""))
                     if text.strip():
-                        cells[column] = (cell.get("t") or "", text)
-                search_rows -= 1
-                if cells or search_rows <= 0:
+                        cells[(row_number, column)] = (cell.get("t") or "", text)
+                        found = True
+                element.clear()
+                if found and first_only:
                     break
         wanted = {int(text) for kind, text in cells.values() if kind == "s"}
         shared: dict[int, str] = {}
@@ -115,10 +193,20 @@ def first_row(path: Path, search_rows: int = 20) -> list[str]:
                             break
     if not cells:
         return []
-    row = [""] * max(cells)
-    for column, (kind, text) in cells.items():
-        row[column - 1] = shared.get(int(text), "") if kind == "s" else text
-    return row
+    rows = [[""] * max(column for _, column in cells) for _ in range(max(row for row, _ in cells))]
+    for (row, column), (kind, text) in cells.items():
+        rows[row - 1][column - 1] = (shared.get(int(text), "") if kind == "s" else _number_text(kind, text)).strip()
+    return rows
+
+
+def _number_text(kind: str, text: str) -> str:
+    """A numeric cell as calamine would show it: '301.0' and '301' are both '301'."""
+    if kind not in ("", "n"):
+        return text
+    try:
+        return cell_text(float(text))
+    except ValueError:
+        return text
 
 
 def _column_number(letters: str) -> int:

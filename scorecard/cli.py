@@ -148,6 +148,8 @@ def _describe(report) -> str:
         return f"{report.file}: refused, nothing loaded ({errors} error{'s' * (errors != 1)} above)"
     if report.status == "already loaded":
         return f"{report.file}: already loaded as load {report.load_id}; nothing changed"
+    if report.status == "checked":
+        return f"{report.file}: checked as {report.kind} (it holds no figures); nothing loaded"
     change = report.change
     counts = f"{change.new:,} new, {change.revised:,} revised, {change.unchanged:,} unchanged"
     warnings = len(report.warnings)
@@ -323,6 +325,35 @@ def _indicator_json(indicator) -> dict:
         "aliases": list(indicator.aliases),
         "lait_code": indicator.lait_code,
     }
+
+
+def add_sources(commands) -> None:
+    parser = commands.add_parser("sources", help="list the file layouts Scorecard reads and what each gives")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.set_defaults(run=run_sources)
+
+
+def run_sources(args) -> int:
+    from loaders.pipeline import known_layouts  # reads data/sources.yaml, checked as it is read
+
+    layouts = known_layouts()
+    if args.format == "json":
+        json.dump(layouts, sys.stdout, indent=2)
+        print()
+        return 0
+    rows = [
+        [entry["kind"] if number == 0 else "", (entry["dataset"] or _short(entry["title"])) if number == 0 else "",
+         layout["name"], layout["recognised_by"], ", ".join(entry["gives"]) if number == 0 else ""]
+        for entry in layouts for number, layout in enumerate(entry["layouts"])
+    ]
+    _print_table(["Kind", "Dataset", "Layout", "Recognised by", "Gives"], rows)
+    print("Explore Education Statistics files also need time_period, time_identifier and geographic_level; "
+          "the datasets are declared in data/sources.yaml.")
+    return 0
+
+
+def _short(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 def add_loads(commands) -> None:
@@ -567,7 +598,7 @@ def _number_text(value) -> str:
 
 # -- entry point -------------------------------------------------------------------------------
 
-SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_loads, add_revert, add_template, add_serve,
+SUBCOMMANDS = [add_demo, add_load, add_show, add_indicators, add_sources, add_loads, add_revert, add_template, add_serve,
                add_backup, add_restore, add_users, add_audit, add_reconcile]
 
 

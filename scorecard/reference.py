@@ -75,7 +75,8 @@ def sync_reference(store: Store, catalogue: Catalogue, areas: AreaDirectory) -> 
 
 
 def benchmark_indicators(store: Store) -> list[Indicator]:
-    """The benchmark indicators loaded so far (from LAIT), for `Catalogue.with_extra`."""
+    """The benchmark indicators loaded so far (LAIT's measures, and those of EES and Fingertips files
+    that no catalogue indicator takes), for `Catalogue.with_extra`."""
     rows = store.table(schema.indicator, is_benchmark=True)
     return [
         Indicator(

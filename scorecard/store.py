@@ -100,9 +100,16 @@ class Store:
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
         store = cls(url, sa.create_engine(url))
-        if create:
-            store.create_schema()
+        if create or store._is_older():
+            store.create_schema()  # an older database is brought up to date as it is opened
         return store
+
+    def _is_older(self) -> bool:
+        try:
+            version = self.schema_version()
+        except sa.exc.DBAPIError:  # no schema at all yet
+            return False
+        return version is not None and version < schema.SCHEMA_VERSION
 
     @property
     def is_duckdb(self) -> bool:
@@ -132,6 +139,8 @@ class Store:
                     )
                 )
             elif current < schema.SCHEMA_VERSION:  # create_all has added the new tables
+                if current < 3:
+                    self._name_sources(connection)
                 connection.execute(
                     schema.schema_version.insert().values(
                         version=schema.SCHEMA_VERSION, applied_at=datetime.now()
@@ -142,6 +151,31 @@ class Store:
                     f"The database has schema version {current}, newer than this Scorecard "
                     f"({schema.SCHEMA_VERSION}). Upgrade Scorecard before using it."
                 )
+
+    def _name_sources(self, connection: sa.Connection) -> None:
+        """Version 3 puts `source` in the key of observations and populations. A key cannot
+        be altered in place, so each table is made anew and its rows copied, their source
+        unknown (''): every source named since takes precedence over them."""
+        if self.engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP INDEX IF EXISTS observation_by_period"))
+        for name in ("observation", "observation_revision", "population", "population_revision"):
+            table = schema.metadata.tables[name]
+            have = set(connection.execute(sa.text(  # both backends have information_schema
+                "SELECT column_name FROM information_schema.columns WHERE table_name = :name"
+            ), {"name": name}).scalars())
+            if "source" in have:
+                continue
+            connection.execute(sa.text(f"ALTER TABLE {name} RENAME TO {name}_v2"))
+            connection.execute(sa.schema.CreateTable(table))  # its sequence is already there
+            copied = [column.name for column in table.columns if column.name in have]
+            listed = ", ".join(copied)
+            connection.execute(sa.text(
+                f"INSERT INTO {name} ({listed}, source) SELECT {listed}, '' FROM {name}_v2"
+            ))
+            connection.execute(sa.text(f"DROP TABLE {name}_v2"))
+        if self.engine.dialect.name == "postgresql":  # the index dropped above, on the new table
+            for index in schema.observation.indexes:
+                index.create(connection, checkfirst=True)
 
     def schema_version(self) -> int | None:
         with self.engine.connect() as connection:
@@ -394,6 +428,10 @@ class Store:
         of it either way."""
         current, _revision = schema.VERSIONED[name]
         columns = [column.name for column in current.columns if column.name != "load_id"]
+        if "source" in columns and "source" not in frame:
+            frame = frame.assign(source="")  # names no source: every named one comes first
+        if "count_rounding" in columns and "count_rounding" not in frame:
+            frame = frame.assign(count_rounding=pd.array([pd.NA] * len(frame), dtype="Int64"))
         frame = frame[columns]
         staged = f"staged_{name}"
         if self.is_duckdb:

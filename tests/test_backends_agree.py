@@ -18,7 +18,8 @@ from scorecard.reference import sync_reference
 from scorecard.store import Store
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"
-# In this order, so later files revise earlier ones (LAIT revises the DfE CSVs' figures).
+# Sources never revise each other (each is kept; precedence picks the figure shown): a
+# corrected copy of the CLA release, loaded last, makes the revisions.
 FILES = [
     "ons_mid-year_population_estimates_2012_to_2024.csv",
     "cla_number_and_rate_per_10k_children_2021_2025.csv",
@@ -32,9 +33,9 @@ FILES = [
     "lait_long.parquet",
 ]
 DATA_TABLES = {
-    "observation": ["indicator_id", "area_code", "period", "breakdown"],
-    "observation_revision": ["indicator_id", "area_code", "period", "breakdown", "load_id"],
-    "population": ["area_code", "mid_year", "age_band", "sex"],
+    "observation": ["indicator_id", "area_code", "period", "breakdown", "source"],
+    "observation_revision": ["indicator_id", "area_code", "period", "breakdown", "source", "load_id"],
+    "population": ["area_code", "mid_year", "age_band", "sex", "source"],
     "comparator": ["model", "area_code", "position"],
 }
 QUARTERS = ["2010-11 Q4", "2015-16 Q4", "2023-24 Q4", "2024-25 Q4"]
@@ -48,11 +49,16 @@ def both(tmp_path_factory, postgres_server):
         "duckdb": Store.open(tmp_path_factory.mktemp("agree") / "public.duckdb", create=True),
         "postgresql": Store.open(postgres_server.new_database(), create=True),
     }
+    cla = pd.read_csv(PUBLIC / FILES[1], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    cla.loc[cla["children_count"] == "575", "children_count"] = "580"  # Dudley, 31 March 2025
+    corrected = tmp_path_factory.mktemp("corrected") / "cla_corrected.csv"
+    cla.to_csv(corrected, index=False)
     reports = {}
     for backend, store in stores.items():
         sync_reference(store, catalogue, areas)
         context = LoadContext(catalogue, areas, "E08000027")
-        reports[backend] = [load_file(store, PUBLIC / name, context, user="test") for name in FILES]
+        paths = [PUBLIC / name for name in FILES] + [corrected]
+        reports[backend] = [load_file(store, path, context, user="test") for path in paths]
     yield stores, reports, catalogue, areas
     for store in stores.values():
         store.close()

@@ -16,7 +16,7 @@ DIRECTION_SIGNS = {
 }
 NAV = [
     ("/", "Overview"), ("/scorecard", "Outcome scorecard"), ("/exceptions", "Exceptions"),
-    ("/indicators", "Indicators"), ("/upload", "Upload"), ("/loads", "Loads"),
+    ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/upload", "Upload"), ("/loads", "Loads"),
 ]
 ADMIN_NAV = [("/audit", "Audit log")]
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -122,14 +122,24 @@ def _row_cells(row, state) -> dict:
         html.Td(number(row.target, decimals)),
         html.Td(rag_badge(row.rag)),
         html.Td(direction_badge(row.direction)),
-        html.Td(number(row.england, decimals)),
-        html.Td(number(row.region, decimals)),
+        html.Td(_compared(row.england, decimals, row, "England")),
+        html.Td(_compared(row.region, decimals, row, "Region")),
         html.Td(number(row.sn_mean, decimals)),
         html.Td(row.quartile or ""),
         html.Td(sparkline(row.trend)),
         html.Td(note),
     ]
     return dict(zip(COLUMNS, cells))
+
+
+def _compared(value, decimals: int, row, who: str):
+    """A comparator's figure, marked when it is far out of line with its peers."""
+    why = next((text.split(": ", 1)[1] for text in row.out_of_line if text.startswith(f"{who}: ")), None)
+    shown = number(value, decimals)
+    if why is None:
+        return shown
+    return [shown, html.Br(), html.Span("⚠ Check", title=why, className="check-marker",
+                                         **{"aria-label": f"Check this figure: {why}"})]
 
 
 _drawn: OrderedDict = OrderedDict()  # (id of scorecard, choices) -> (scorecard, table)

@@ -23,6 +23,7 @@ from loaders.problems import LoadRefused, Problem, Severity, errors
 from loaders.sources import describe
 from loaders.tables import WORKBOOK_SUFFIXES, RawTable, first_row, head_rows, read_csv, read_sheet_with_header, sheet_names
 from loaders.tidy import sourced
+from scorecard import plausibility
 from scorecard.provenance import LOCAL_TEMPLATE, LOCAL_WORKBOOK
 from scorecard.store import Batch, Change, Store
 
@@ -335,6 +336,38 @@ def load_file(
             report.problems = [replace(problem, file=file_name) for problem in report.problems]
 
 
+def _out_of_line(batch: Batch, context: LoadContext, file_name: str, limit: int = 10) -> list[Problem]:
+    """Warnings for published figures far out of line with their peers (scorecard.plausibility)."""
+    frame = batch.tables.get("observation")
+    if frame is None or frame.empty:
+        return []
+    levels = {area.code: area.level for area in context.areas if area.level in ("england", "region")}
+    # England's count is the sum of its regions': only rates, percentages and the like compare.
+    units = {indicator.id: indicator.unit.value for indicator in context.catalogue}
+    units.update({row["id"]: row["unit"] for row in batch.indicators})
+    compared = [indicator_id for indicator_id, unit in units.items() if unit not in ("number", "pounds")]
+    rows = frame[frame["area_code"].isin(list(levels)) & frame["value"].notna()
+                 & frame["indicator_id"].isin(compared)]
+    found = []
+    for (indicator_id, period, breakdown), group in rows.groupby(
+        ["indicator_id", "period", "breakdown"], sort=True, observed=True
+    ):
+        values = dict(zip(group["area_code"], group["value"].astype(float), strict=True))
+        for code, why in plausibility.out_of_line(values, levels).items():
+            name = context.areas.get(code).name
+            where = f"{indicator_id}, {name}, {period}" + ("" if breakdown == "all" else f", {breakdown}")
+            found.append(Problem(
+                file_name, where, f"{why}: far out of line with its peers",
+                "Check the figure (a count given as a rate, or another unit); it is loaded and marked where shown",
+                Severity.WARNING,
+            ))
+    if len(found) > limit:
+        more = len(found) - limit
+        found = found[:limit] + [Problem(file_name, "", f"{more} more figures are out of line with their peers",
+                                         "Each is marked where it is shown", Severity.WARNING)]
+    return found
+
+
 def _name_local_source(batch: Batch, kind: str) -> None:
     """Figures from the analyst's own workbooks are local management information."""
     unnamed = any(
@@ -374,6 +407,7 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
         ))
         return report
     _name_local_source(batch, report.kind)
+    report.problems.extend(_out_of_line(batch, context, report.file))
     if dry_run:
         report.status = "dry run"
         report.change = store.preview(batch)

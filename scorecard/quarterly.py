@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from scorecard import disclosure, figures, metrics, schema
+from scorecard import disclosure, figures, metrics, plausibility, schema
 from scorecard.areas import ENGLAND, Area, AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
 from scorecard.model import Direction, Rag
@@ -36,6 +36,7 @@ class ScorecardRow:
     computed: bool = False  # worked out here from the count (see population_*), not published
     source: str | None = None  # the source of the figure of record (scorecard reconcile lists others)
     alternatives: int = 0  # other sources giving the same figure
+    out_of_line: list = field(default_factory=list)  # figures far out of line with their peers
     previous_period: str | None = None
     previous_value: float | None = None
     previous_shown: str = ""
@@ -311,6 +312,7 @@ def _comparators(store: Store, areas: AreaDirectory, area: Area) -> Comparators:
 class Benchmark:
     period: str
     figures: dict[str, metrics.Figure]  # by area code
+    out_of_line: dict[str, str] = field(default_factory=dict)  # by area code: why it looks wrong
 
 
 @dataclass
@@ -321,6 +323,8 @@ class NationalFigures:
 
     periods_of: dict[str, list[tuple[date, str]]]  # indicator -> (period end, label), in order
     figures_at: dict[tuple[str, str], dict[str, metrics.Figure]]  # (indicator, label) -> by area
+    # (indicator, label) -> area -> why its figure is out of line with its peers
+    out_of_line: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, store: Store, catalogue: Catalogue, areas: AreaDirectory, ids: list[str] | None = None) -> "NationalFigures":
@@ -338,7 +342,17 @@ class NationalFigures:
             found.setdefault((indicator_id, period), {})[area_code] = (
                 metrics.Figure(None, status) if status else metrics.Figure(float(value))
             )
-        return cls({indicator_id: sorted(pairs) for indicator_id, pairs in periods.items()}, found)
+        levels = {area.code: area.level for area in areas if area.level in ("england", "region")}
+        suspect = {}
+        counts = {indicator.id for indicator in catalogue if indicator.unit.value in ("number", "pounds")}
+        for key, by_area in found.items():
+            if key[0] in counts:  # England's count is the sum of its regions'
+                continue
+            values = {code: figure.value for code, figure in by_area.items()
+                      if code in levels and figure.is_available}
+            if flagged := plausibility.out_of_line(values, levels):
+                suspect[key] = flagged
+        return cls({indicator_id: sorted(pairs) for indicator_id, pairs in periods.items()}, found, suspect)
 
 
 def _benchmarks(national: NationalFigures, comparators: Comparators, latest, quarter, ids) -> dict[str, Benchmark]:
@@ -362,7 +376,11 @@ def _benchmarks(national: NationalFigures, comparators: Comparators, latest, qua
             earlier = [label for end, label in periods if end <= limit]
             chosen = earlier[-1] if earlier else periods[-1][1]
         shown = national.figures_at[(indicator_id, chosen)]
-        result[indicator_id] = Benchmark(chosen, {code: shown[code] for code in codes.intersection(shown)})
+        suspect = national.out_of_line.get((indicator_id, chosen), {})
+        result[indicator_id] = Benchmark(
+            chosen, {code: shown[code] for code in codes.intersection(shown)},
+            {code: why for code, why in suspect.items() if code in codes},
+        )
     return result
 
 
@@ -381,6 +399,8 @@ def _fill_benchmark(row: ScorecardRow, indicator: Indicator, benchmark: Benchmar
         return
     found = benchmark.figures
     row.benchmark_period = benchmark.period
+    names = {ENGLAND: "England", comparators.region_code: "Region", comparators.la_code: "This area"}
+    row.out_of_line = [f"{names[code]}: {why}" for code, why in benchmark.out_of_line.items() if code in names]
     row.england = _value(found.get(ENGLAND, metrics.Figure.missing()))
     if comparators.region_code:
         row.region = _value(found.get(comparators.region_code, metrics.Figure.missing()))

@@ -282,6 +282,27 @@ class Views:
 
     # Loads ------------------------------------------------------------------------------
 
+    def reconciliation(self, indicator_id: str | None, area: str | None) -> tuple[dict[str, int], int, int, list[dict]]:
+        """Reasons with their counts, figures compared, figures that agree, and the differences
+        (newest first) for one indicator or all, in one area or all: scorecard reconcile's
+        result, with figures worked out from 1 to 5 children shown as [c]."""
+        from scorecard.reconcile import reconciliation
+
+        ids = [self.checked_indicator(indicator_id).id] if indicator_id else None
+        codes = [self.checked_area(area)] if area else None
+        rows = figures.every_source(self.store, ids, codes)
+        result = reconciliation(rows, figures.populations(self.store, codes), self.store.sources(),
+                                self.catalogue_with_benchmarks())
+        threshold = disclosure.rules(self.store).threshold
+        differences = result.differences.sort_values(["period", "indicator_id", "area_code"], ascending=[False, True, True])
+        listed = []
+        for row in differences.to_dict("records"):
+            small = row["numerator"] is not None and not pd.isna(row["numerator"]) and 1 <= row["numerator"] <= threshold
+            listed.append({**row, "numerator": None if small else row["numerator"],
+                           "published": None if small else row["published"],
+                           "computed": None if small else row["computed"], "suppressed": small})
+        return result.counts(), result.compared, result.matched, listed
+
     def loads(self) -> list[dict]:
         return self.store.loads().sort_values("id", ascending=False).to_dict("records")
 

@@ -17,7 +17,7 @@ from scorecard.views import NotAllowed, Views
 from tests.workbooks import dudley_cla_csv
 
 QUARTER = latest_complete_quarter(date.today())
-PAGE_PATHS = {"/", "/scorecard", "/exceptions", "/indicator", "/upload", "/loads", "/indicators"}
+PAGE_PATHS = {"/", "/scorecard", "/exceptions", "/indicator", "/upload", "/loads", "/indicators", "/reconcile"}
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ dash.register_page(__name__, path="/upload", title="Upload - Scorecard", name="U
 
 UPLOADS = Path("data/uploads")
 MAX_BYTES = 50 * 1024 * 1024
-TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|parquet)$")
+TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|ods|parquet)$")
 PLAIN_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
 
 

@@ -33,13 +33,12 @@ SUPPORTED_SUFFIXES = {".csv", ".xlsx", ".ods", ".parquet"}
 class Source:
     """The file being loaded, read lazily and at most once, whichever readers look at it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, name: str | None = None):
         self.path = Path(path)
+        # The name people know the file by: uploads are stored under generated names, and
+        # readers take a release or a model year from it.
+        self.name = name or self.path.name
         self.rows_read = 0  # a reader sets this to the data rows it read
-
-    @property
-    def name(self) -> str:
-        return self.path.name
 
     @property
     def suffix(self) -> str:
@@ -57,9 +56,9 @@ class Source:
         """The file as one table of text with its first row as the header: a CSV, or the
         first sheet of a workbook (tidy layouts saved as XLSX). None for other files."""
         if self.suffix == ".csv":
-            return read_csv(self.path)
+            return replace(read_csv(self.path), name=self.name)
         if self.suffix in WORKBOOK_SUFFIXES and self.sheet_names:
-            return read_sheet_with_header(self.path, self.sheet_names[0])
+            return replace(read_sheet_with_header(self.path, self.sheet_names[0]), name=self.name)
         return None
 
     @cached_property
@@ -190,7 +189,8 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(path: Path, context: LoadContext, kind: str | None = None) -> tuple[str, Batch, list[Problem], int]:
+def read_file(path: Path, context: LoadContext, kind: str | None = None,
+              name: str | None = None) -> tuple[str, Batch, list[Problem], int]:
     """Read and validate a file; nothing touches the database here."""
     path = Path(path)
     problems: list[Problem] = []
@@ -206,7 +206,7 @@ def read_file(path: Path, context: LoadContext, kind: str | None = None) -> tupl
                 )
             ]
         )
-    source = Source(path)
+    source = Source(path, name)
     reader, kind = _choose(source, kind)
     batch = reader.read(source, kind, context, problems)
     return kind, batch, problems, source.rows_read or batch.rows
@@ -387,7 +387,7 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
             report.load_id = previous["id"]
             return report
         context = replace(context, store=context.store or store)  # lets checks compare with earlier figures
-        report.kind, batch, report.problems, report.rows_read = read_file(path, context, kind)
+        report.kind, batch, report.problems, report.rows_read = read_file(path, context, kind, report.file)
     except LoadRefused as refused:
         report.status = "refused"
         report.problems = refused.problems

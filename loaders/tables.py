@@ -16,10 +16,11 @@ class RawTable:
     sheet: str | None  # None for CSV
     frame: pd.DataFrame  # every cell as str; '' for empty
     header_row: int = 1  # 1-based row number of the header in the sheet
+    name: str | None = None  # the name people know the file by, when stored under another
 
     @property
     def file_name(self) -> str:
-        return self.path.name
+        return self.name or self.path.name
 
     def header_location(self) -> str:
         """Where the header row is: its line in a CSV, its cells in a sheet."""

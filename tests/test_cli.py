@@ -188,3 +188,16 @@ def test_a_fault_inside_scorecard_is_one_plain_line(tmp_path, capsys, monkeypatc
     monkeypatch.setenv("SCORECARD_DEBUG", "1")
     with pytest.raises(TypeError):
         main(["load", str(source), "--db", str(tmp_path / "x.duckdb")])
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path):
+    """`scorecard show | head -1`: the reader closes the pipe early; that is no fault."""
+    db = tmp_path / "demo.duckdb"
+    assert main(["demo", "--db", str(db)]) == 0
+    command = [sys.executable, "-m", "scorecard.cli", "show", "--db", str(db), "--format", "json"]
+    producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = producer.stdout.readline()
+    producer.stdout.close()  # as head does after its line; the rest (75 KB) outruns the pipe's buffer
+    assert producer.wait(timeout=120) == 0
+    assert first.startswith(b"[")
+    assert producer.stderr.read() == b""

@@ -157,7 +157,8 @@ def _reason(row: dict) -> str:
     if population is None or pd.isna(population) or not population > 0:
         return UNEXPLAINED
     rounding = row.get("count_rounding")
-    steps = [int(rounding)] if rounding is not None and not pd.isna(rounding) else [10]
+    # Only where the source says its counts are rounded (EES: national and regional to 10).
+    steps = [int(rounding)] if rounding is not None and not pd.isna(rounding) else []
     for step in steps:
         if numerator % step == 0:
             # Any true count that rounds to this one, with the same population.

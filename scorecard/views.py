@@ -298,7 +298,10 @@ class Views:
         listed = []
         for row in differences.to_dict("records"):
             small = row["numerator"] is not None and not pd.isna(row["numerator"]) and 1 <= row["numerator"] <= threshold
-            listed.append({**row, "numerator": None if small else row["numerator"],
+            found = self.catalogue_with_benchmarks().indicators.get(row["indicator_id"])
+            listed.append({**row, "indicator_title": found.short_title if found else row["indicator_id"],
+                           "area_name": self.areas.get(row["area_code"]).name,
+                           "numerator": None if small else row["numerator"],
                            "published": None if small else row["published"],
                            "computed": None if small else row["computed"], "suppressed": small})
         return result.counts(), result.compared, result.matched, listed

@@ -346,21 +346,19 @@ def _out_of_line(batch: Batch, context: LoadContext, file_name: str, limit: int 
     units = {indicator.id: indicator.unit.value for indicator in context.catalogue}
     units.update({row["id"]: row["unit"] for row in batch.indicators})
     compared = [indicator_id for indicator_id, unit in units.items() if unit not in ("number", "pounds")]
-    rows = frame[frame["area_code"].isin(list(levels)) & frame["value"].notna()
-                 & frame["indicator_id"].isin(compared)]
-    found = []
-    for (indicator_id, period, breakdown), group in rows.groupby(
-        ["indicator_id", "period", "breakdown"], sort=True, observed=True
-    ):
-        values = dict(zip(group["area_code"], group["value"].astype(float), strict=True))
-        for code, why in plausibility.out_of_line(values, levels).items():
-            name = context.areas.get(code).name
-            where = f"{indicator_id}, {name}, {period}" + ("" if breakdown == "all" else f", {breakdown}")
-            found.append(Problem(
-                file_name, where, f"{why}: far out of line with its peers",
-                "Check the figure (a count given as a rate, or another unit); it is loaded and marked where shown",
-                Severity.WARNING,
-            ))
+    rows = frame[frame["indicator_id"].isin(compared)]
+    by = ["indicator_id", "period", "breakdown"]
+    found = [
+        Problem(
+            file_name,
+            f"{row.indicator_id}, {context.areas.get(row.area_code).name}, {row.period}"
+            + ("" if row.breakdown == "all" else f", {row.breakdown}"),
+            f"{row.why}: far out of line with its peers",
+            "Check the figure (a count given as a rate, or another unit); it is loaded and marked where shown",
+            Severity.WARNING,
+        )
+        for row in plausibility.out_of_line(rows, levels, by).sort_values(by).itertuples()
+    ]
     if len(found) > limit:
         more = len(found) - limit
         found = found[:limit] + [Problem(file_name, "", f"{more} more figures are out of line with their peers",

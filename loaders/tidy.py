@@ -26,7 +26,7 @@ def observations(**columns) -> pd.DataFrame:
     if "source" not in frame:
         frame["source"] = ""  # sourced() names the file's source
     if "count_rounding" not in frame:
-        frame["count_rounding"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        frame["count_rounding"] = float("nan")  # none: the publisher did not round its counts
     return frame[OBSERVATION_COLUMNS]
 
 

@@ -224,7 +224,7 @@ def _attach_population(frame: pd.DataFrame, population: pd.DataFrame) -> pd.Data
     """The population for each row's mid-year, or the latest earlier one ONS has."""
     frame = frame.reset_index(drop=True)
     frame["population_used"] = np.nan
-    frame["population_year"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["population_year"] = pd.Series(np.nan, index=frame.index).astype("Int64")
     frame["population_vintage"] = None
     rates = frame[frame["age_band"].notna()]
     if rates.empty or population.empty:

@@ -343,15 +343,15 @@ class NationalFigures:
                 metrics.Figure(None, status) if status else metrics.Figure(float(value))
             )
         levels = {area.code: area.level for area in areas if area.level in ("england", "region")}
-        suspect = {}
         counts = {indicator.id for indicator in catalogue if indicator.unit.value in ("number", "pounds")}
-        for key, by_area in found.items():
-            if key[0] in counts:  # England's count is the sum of its regions'
-                continue
-            values = {code: figure.value for code, figure in by_area.items()
-                      if code in levels and figure.is_available}
-            if flagged := plausibility.out_of_line(values, levels):
-                suspect[key] = flagged
+        compared = valued[~valued["indicator_id"].isin(counts)]  # England's count is its regions' sum
+        suspect: dict[tuple[str, str], dict[str, str]] = {}
+        flagged = plausibility.out_of_line(
+            compared[["indicator_id", "period", "area_code", "figure_value"]].rename(columns={"figure_value": "value"}),
+            levels, ["indicator_id", "period"],
+        )
+        for indicator_id, period, area_code, why in flagged.itertuples(index=False):
+            suspect.setdefault((indicator_id, period), {})[area_code] = why
         return cls({indicator_id: sorted(pairs) for indicator_id, pairs in periods.items()}, found, suspect)
 
 

@@ -431,7 +431,7 @@ class Store:
         if "source" in columns and "source" not in frame:
             frame = frame.assign(source="")  # names no source: every named one comes first
         if "count_rounding" in columns and "count_rounding" not in frame:
-            frame = frame.assign(count_rounding=pd.array([pd.NA] * len(frame), dtype="Int64"))
+            frame = frame.assign(count_rounding=float("nan"))
         frame = frame[columns]
         staged = f"staged_{name}"
         if self.is_duckdb:

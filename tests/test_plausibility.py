@@ -31,12 +31,31 @@ REGIONS = {f"E1200000{n}": value for n, value in enumerate([141, 120, 98, 160, 1
     ],
 )
 def test_out_of_line(values, flagged):
-    assert set(out_of_line(values, LEVELS)) == flagged
+    assert set(judged(values)["area_code"]) == flagged
 
 
-def test_the_message_says_how_far_out(tmp_path):
-    why = out_of_line({"E92000001": 1258, **REGIONS}, LEVELS)["E92000001"]
+def judged(values: dict) -> pd.DataFrame:
+    frame = pd.DataFrame({"indicator_id": "x", "area_code": list(values), "value": list(values.values())})
+    return out_of_line(frame, LEVELS, ["indicator_id"])
+
+
+def test_the_message_says_how_far_out():
+    (why,) = judged({"E92000001": 1258, **REGIONS})["why"]
     assert why == "1,258 is 8 times the highest region's (160)"
+    (why,) = judged({"E92000001": 9, **REGIONS})["why"]
+    assert why == "9 is under a tenth of the lowest region's (98)"
+
+
+def test_each_comparison_is_judged_on_its_own():
+    frame = pd.concat([
+        pd.DataFrame({"indicator_id": indicator, "period": period, "area_code": list(values), "value": list(values.values())})
+        for indicator, period, values in [
+            ("fte", "2024", {"E92000001": 1258, **REGIONS}), ("fte", "2023", {"E92000001": 130, **REGIONS}),
+            ("cla", "2024", {"E92000001": 130, **REGIONS}),
+        ]
+    ])
+    found = out_of_line(frame, LEVELS, ["indicator_id", "period"])
+    assert found[["indicator_id", "period", "area_code"]].values.tolist() == [["fte", "2024", "E92000001"]]
 
 
 @pytest.fixture(scope="module")

@@ -14,15 +14,13 @@ known tables cost.
 
 import csv
 import re
-import zipfile
 from dataclasses import dataclass, replace
-from xml.etree.ElementTree import iterparse
 
 import pandas as pd
 
 from loaders.context import LoadContext
 from loaders.problems import Problem, Severity, csv_location
-from loaders.tables import cell_text, column_letter
+from loaders.tables import cell_text, column_letter, streamed_heads
 from loaders.tidy import latest_year, observations, sourced
 from loaders.values import parse_values
 from loaders.yearly import year_ending
@@ -185,71 +183,9 @@ def _read_heads(source) -> dict[str, list[list[str]]]:
             for name in book.sheet_names}
 
 
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
 def _streamed_heads(path) -> dict[str, list[list[str]]]:
-    """Rows 1 to HEAD_ROWS of every sheet, streamed, with one pass over the shared strings:
-    python-calamine parses a whole sheet (most of a second for 300,000 rows) to show its top."""
-    with zipfile.ZipFile(path) as archive:
-        with archive.open("xl/workbook.xml") as stream:
-            sheets = [(el.get("name"), el.get(RELATIONSHIP))
-                      for _, el in iterparse(stream) if el.tag == f"{MAIN}sheet"]
-        with archive.open("xl/_rels/workbook.xml.rels") as stream:
-            targets = {el.get("Id"): el.get("Target") for _, el in iterparse(stream) if el.get("Id")}
-        cells: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
-        for name, relation in sheets:
-            target = targets[relation]
-            found = cells[name] = {}
-            with archive.open(target.lstrip("/") if target.startswith("/") else f"xl/{target}") as stream:
-                number = 0
-                for _, element in iterparse(stream):
-                    if element.tag != f"{MAIN}row":
-                        continue
-                    number = int(element.get("r") or number + 1)
-                    if number > HEAD_ROWS:
-                        break
-                    for position, cell in enumerate(element.iter(f"{MAIN}c")):
-                        kind = cell.get("t") or ""
-                        text = ("".join(t.text or "" for t in cell.iter(f"{MAIN}t")) if kind == "inlineStr"
-                                else cell.findtext(f"{MAIN}v") or "")
-                        column = _column_index(cell.get("r")) if cell.get("r") else position
-                        if text:
-                            found[(number - 1, column)] = (kind, text)
-                    element.clear()
-        wanted = {int(text) for found in cells.values() for kind, text in found.values() if kind == "s"}
-        shared = _shared_strings(archive, wanted)
-    heads = {}
-    for name, found in cells.items():
-        rows = [[""] * (max((column for _, column in found), default=-1) + 1) for _ in range(HEAD_ROWS)]
-        for (row, column), (kind, text) in found.items():
-            rows[row][column] = _text(shared.get(int(text), "") if kind == "s" else text)
-        heads[name] = rows
-    return heads
-
-
-def _shared_strings(archive: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
-    if not wanted or "xl/sharedStrings.xml" not in archive.namelist():
-        return {}
-    shared, index = {}, 0
-    with archive.open("xl/sharedStrings.xml") as stream:
-        for _, element in iterparse(stream):
-            if element.tag == f"{MAIN}si":
-                if index in wanted:
-                    shared[index] = "".join(t.text or "" for t in element.iter(f"{MAIN}t"))
-                index += 1
-                element.clear()
-                if index > max(wanted):
-                    break
-    return shared
-
-
-def _column_index(reference: str) -> int:
-    number = 0
-    for letter in re.match(r"[A-Z]+", reference).group():
-        number = number * 26 + ord(letter) - 64
-    return number - 1
+    return {name: [[_text(value) for value in row] for row in rows]
+            for name, rows in streamed_heads(path, HEAD_ROWS).items()}
 
 
 def _sheet(source, sheet: str) -> tuple[list[list[str]], list]:

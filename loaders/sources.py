@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from scorecard.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue, CatalogueError, load_catalogue
+from scorecard.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue, CatalogueError, load_catalogue, read_yaml
 # The catalogue's YAML loader keeps each mapping's and item's line, for located problems.
-from scorecard.catalogue import _LineLoader, _Map, _Seq
+from scorecard.catalogue import _Map, _Seq
 from scorecard.model import MeasureType, PeriodType
 
 DEFAULT_SOURCES_PATH = DEFAULT_CATALOGUE_PATH.parent / "sources.yaml"
@@ -144,15 +143,7 @@ def parse_sources(
     text: str, catalogue: Catalogue, name: str = "sources.yaml", path: Path | None = None
 ) -> Sources:
     """Build the sources from YAML text; each problem reported starts with `name:line:`."""
-    try:
-        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise SourcesError([f"{name}:{line}: YAML syntax error: {detail}"], path) from exc
-    except yaml.YAMLError as exc:
-        raise SourcesError([f"{name}:1: YAML syntax error: {exc}"], path) from exc
+    document = read_yaml(text, name, path, SourcesError)
     checker = _Checker(name, catalogue)
     datasets = checker.check(document)
     if checker.problems:

@@ -142,6 +142,15 @@ def first_row(path: Path, search_rows: int = 20) -> list[str]:
 def _streamed_rows(path: Path, sheet: str | None, count: int, first_only: bool = False) -> list[list[str]]:
     """Rows 1 to `count` of an .xlsx sheet (the first sheet when `sheet` is None) as text,
     streamed; with `first_only`, stop at the first row holding anything."""
+    heads = streamed_heads(path, count, sheet, first_only, every_sheet=False)
+    return next(iter(heads.values()), [])
+
+
+def streamed_heads(path: Path, count: int, sheet: str | None = None, first_only: bool = False,
+                   every_sheet: bool = True) -> dict[str, list[list[str]]]:
+    """Rows 1 to `count` of each .xlsx sheet (or only `sheet`, or only the first) as text,
+    streamed, with one pass over the shared strings: python-calamine parses a whole sheet
+    (most of a second for 300,000 rows) to show its top. Blank rows keep their place."""
     import re
     import zipfile
     from xml.etree.ElementTree import iterparse
@@ -151,35 +160,37 @@ def _streamed_rows(path: Path, sheet: str | None, count: int, first_only: bool =
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         with archive.open("xl/workbook.xml") as stream:
-            sheet_id = next(
-                el.get(relationship) for _, el in iterparse(stream)
-                if el.tag == f"{main}sheet" and (sheet is None or el.get("name") == sheet)
-            )
+            sheets = [(el.get("name"), el.get(relationship))
+                      for _, el in iterparse(stream) if el.tag == f"{main}sheet"]
+        sheets = [pair for pair in sheets if sheet is None or pair[0] == sheet][: None if every_sheet else 1]
         with archive.open("xl/_rels/workbook.xml.rels") as stream:
-            target = next(el.get("Target") for _, el in iterparse(stream) if el.get("Id") == sheet_id)
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        cells: dict[tuple[int, int], tuple[str, str]] = {}  # (row, column) -> (type, text)
-        with archive.open(part) as stream:
-            row_number = 0
-            for _, element in iterparse(stream):
-                if element.tag != f"{main}row":
-                    continue
-                row_number = int(element.get("r") or row_number + 1)
-                if row_number > count:
-                    break
-                found = False
-                for position, cell in enumerate(element.iter(f"{main}c"), start=1):
-                    letters = re.match(r"[A-Z]+", cell.get("r", "")) if cell.get("r") else None
-                    column = _column_number(letters.group()) if letters else position
-                    text = "".join(t.text or "" for t in cell.iter(f"{main}t")) if cell.get("t") == "inlineStr" else (
-                        (cell.findtext(f"{main}v") or ""))
-                    if text.strip():
-                        cells[(row_number, column)] = (cell.get("t") or "", text)
-                        found = True
-                element.clear()
-                if found and first_only:
-                    break
-        wanted = {int(text) for kind, text in cells.values() if kind == "s"}
+            targets = {el.get("Id"): el.get("Target") for _, el in iterparse(stream) if el.get("Id")}
+        cells: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}  # sheet -> (row, column) -> (type, text)
+        for name, relation in sheets:
+            target = targets[relation]
+            found = cells[name] = {}
+            with archive.open(target.lstrip("/") if target.startswith("/") else f"xl/{target}") as stream:
+                row_number = 0
+                for _, element in iterparse(stream):
+                    if element.tag != f"{main}row":
+                        continue
+                    row_number = int(element.get("r") or row_number + 1)
+                    if row_number > count:
+                        break
+                    any_text = False
+                    for position, cell in enumerate(element.iter(f"{main}c"), start=1):
+                        letters = re.match(r"[A-Z]+", cell.get("r", "")) if cell.get("r") else None
+                        column = _column_number(letters.group()) if letters else position
+                        kind = cell.get("t") or ""
+                        text = ("".join(t.text or "" for t in cell.iter(f"{main}t")) if kind == "inlineStr"
+                                else cell.findtext(f"{main}v") or "")
+                        if text.strip():
+                            found[(row_number, column)] = (kind, text)
+                            any_text = True
+                    element.clear()
+                    if any_text and first_only:
+                        break
+        wanted = {int(text) for found in cells.values() for kind, text in found.values() if kind == "s"}
         shared: dict[int, str] = {}
         if wanted and "xl/sharedStrings.xml" in names:
             with archive.open("xl/sharedStrings.xml") as stream:
@@ -192,12 +203,14 @@ def _streamed_rows(path: Path, sheet: str | None, count: int, first_only: bool =
                         element.clear()
                         if index > max(wanted):
                             break
-    if not cells:
-        return []
-    rows = [[""] * max(column for _, column in cells) for _ in range(max(row for row, _ in cells))]
-    for (row, column), (kind, text) in cells.items():
-        rows[row - 1][column - 1] = (shared.get(int(text), "") if kind == "s" else _number_text(kind, text)).strip()
-    return rows
+    heads = {}
+    for name, found in cells.items():
+        rows = [[""] * max((column for _, column in found), default=0)
+                for _ in range(max((row for row, _ in found), default=0))]
+        for (row, column), (kind, text) in found.items():
+            rows[row - 1][column - 1] = (shared.get(int(text), "") if kind == "s" else _number_text(kind, text)).strip()
+        heads[name] = rows
+    return heads
 
 
 def _number_text(kind: str, text: str) -> str:

@@ -255,15 +255,7 @@ def parse_catalogue(
     text: str, name: str = "indicators.yaml", path: Path | None = None
 ) -> Catalogue:
     """Build a catalogue from YAML text; `name` prefixes each problem reported."""
-    try:
-        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise CatalogueError([f"{name}:{line}: YAML syntax error: {detail}"], path) from exc
-    except yaml.YAMLError as exc:
-        raise CatalogueError([f"{name}:1: YAML syntax error: {exc}"], path) from exc
+    document = read_yaml(text, name, path, CatalogueError)
     checker = _Checker(name)
     frameworks, indicators = checker.check(document)
     if checker.problems:
@@ -292,6 +284,19 @@ class _Seq(list):
 
     line: int = 1
     item_lines: list
+
+
+def read_yaml(text: str, name: str, path: Path | None, error: type[CatalogueError]):
+    """YAML whose mappings and sequences know their lines; a syntax error is `error`, located."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        detail = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise error([f"{name}:{line}: YAML syntax error: {detail}"], path) from exc
+    except yaml.YAMLError as exc:
+        raise error([f"{name}:1: YAML syntax error: {exc}"], path) from exc
 
 
 class _LineLoader(yaml.SafeLoader):

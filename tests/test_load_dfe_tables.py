@@ -17,20 +17,12 @@ from loaders.pipeline import load_file, read_file
 from scorecard import schema
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
-from scorecard.reference import sync_reference
-from scorecard.store import Store
+from tests.workbooks import new_store
 from tests.workbooks import fresh_store
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"
 SFR34 = PUBLIC / "cla_la_tables_2015_sfr34.xlsx"
 DUDLEY, ENGLAND = "E08000027", "E92000001"
-
-
-def new_store(folder: Path) -> tuple[Store, LoadContext]:
-    catalogue, areas = load_catalogue(), load_areas()
-    store = Store.open(folder / "tables.duckdb", create=True)
-    sync_reference(store, catalogue, areas)
-    return store, LoadContext(catalogue, areas, DUDLEY)
 
 
 @pytest.fixture(scope="module")

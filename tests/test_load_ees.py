@@ -8,14 +8,12 @@ import pandas as pd
 import pytest
 
 from loaders import ees
-from loaders.context import LoadContext
 from loaders.pipeline import load_file
 from loaders.sources import parse_sources
 from scorecard import schema
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
-from scorecard.reference import sync_reference
-from scorecard.store import Store
+from tests.workbooks import new_store
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"
 CLA_2023 = PUBLIC / "cla_number_and_rate_per_10k_children_2019_2023.csv"
@@ -29,13 +27,6 @@ FILES = {
     LEAVERS: "ees_care_leavers", KS4: "ees_ks4_social_care", NEET: "ees_neet",
 }
 DUDLEY, ENGLAND = "E08000027", "E92000001"
-
-
-def new_store(folder: Path) -> tuple[Store, LoadContext]:
-    catalogue, areas = load_catalogue(), load_areas()
-    store = Store.open(folder / "ees.duckdb", create=True)
-    sync_reference(store, catalogue, areas)
-    return store, LoadContext(catalogue, areas, DUDLEY)
 
 
 @pytest.fixture(scope="module")

@@ -7,27 +7,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.context import LoadContext
 from loaders.lait import lait_period
 from loaders.pipeline import load_file
 from scorecard import figures, schema
-from scorecard.areas import load_areas
-from scorecard.catalogue import load_catalogue
 from scorecard.model import MeasureType, PeriodType
-from scorecard.reference import benchmark_indicators, sync_reference
-from scorecard.store import Store
+from scorecard.reference import benchmark_indicators
+from tests.workbooks import new_store
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"
 LAIT = PUBLIC / "lait_long.parquet"
 DICTIONARY = PUBLIC / "lait_data_dictionary.csv"
 DUDLEY, ENGLAND, WEST_MIDLANDS = "E08000027", "E92000001", "E12000005"
-
-
-def new_store(folder: Path) -> tuple[Store, LoadContext]:
-    catalogue, areas = load_catalogue(), load_areas()
-    store = Store.open(folder / "lait.duckdb", create=True)
-    sync_reference(store, catalogue, areas)
-    return store, LoadContext(catalogue, areas, DUDLEY)
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,8 @@ import pytest
 from loaders.context import LoadContext
 from loaders.pipeline import load_file
 from scorecard import figures, schema
-from scorecard.areas import load_areas
-from scorecard.catalogue import load_catalogue
-from scorecard.reference import sync_reference
 from scorecard.store import Store
+from tests.workbooks import new_store as fresh_store
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"
 CLA = PUBLIC / "cla_number_and_rate_per_10k_children_2021_2025.csv"
@@ -28,10 +26,7 @@ DUDLEY, WALSALL, ENGLAND = "E08000027", "E08000030", "E92000001"
 
 
 def new_store(tmp_path_factory, name: str) -> tuple[Store, LoadContext]:
-    catalogue, areas = load_catalogue(), load_areas()
-    store = Store.open(tmp_path_factory.mktemp(name) / "public.duckdb", create=True)
-    sync_reference(store, catalogue, areas)
-    return store, LoadContext(catalogue, areas, DUDLEY)
+    return fresh_store(tmp_path_factory.mktemp(name), "public.duckdb")
 
 
 @pytest.fixture(scope="module")

@@ -189,3 +189,17 @@ def dudley_cla_csv(path: Path, year: int = 2019, children="600", rate="86") -> P
         f"Children looked after on 31 March each year,70000,{children},{rate}\n"
     )
     return path
+
+
+def new_store(folder: Path, name: str = "scorecard.duckdb"):
+    """A fresh DuckDB store in `folder` with the reference data, and a load context for Dudley."""
+    from loaders.context import LoadContext
+    from scorecard.areas import load_areas
+    from scorecard.catalogue import load_catalogue
+    from scorecard.reference import sync_reference
+    from scorecard.store import Store
+
+    catalogue, areas = load_catalogue(), load_areas()
+    store = Store.open(Path(folder) / name, create=True)
+    sync_reference(store, catalogue, areas)
+    return store, LoadContext(catalogue, areas, "E08000027")

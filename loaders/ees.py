@@ -52,9 +52,11 @@ def sources():
     return load_sources()
 
 
+# An EES file of a dataset sources.yaml does not declare: every measure a benchmark indicator.
+UNDECLARED = "ees_other"
 # Read when the loaders are imported: a broken sources.yaml stops every load with each of
 # its problems listed, rather than failing on some files only.
-KINDS = sources().kinds
+KINDS = (*sources().kinds, UNDECLARED)
 
 
 def detect(columns, rows: Callable[[], pd.DataFrame] | None = None) -> str | None:
@@ -71,7 +73,29 @@ def detect(columns, rows: Callable[[], pd.DataFrame] | None = None) -> str | Non
             if layout.values and rows is not None and dataset.layout_problems(layout, columns, rows())[1]:
                 continue
             return dataset.kind
-    return None
+    # Near a declared layout (a column of its own present, or a filter value respelled), the
+    # file is more likely a changed release than a new dataset: refuse it, naming the layout.
+    if any(_near(dataset, layout, columns, rows) for dataset in sources().datasets for layout in dataset.layouts):
+        return None
+    return UNDECLARED
+
+
+def _near(dataset: Dataset, layout, columns: set, rows) -> bool:
+    own = [column for column in layout.columns if column not in GEOGRAPHY_COLUMNS]
+    present = sum(column in columns for column in own)
+    if own and present < len(own) and present >= len(own) / 2:  # 'number' alone is everywhere
+        return True
+    return bool(layout.values) and not dataset.layout_problems(layout, columns)[0] and rows is not None
+
+
+def undeclared(file_name: str) -> Dataset:
+    """A dataset for an EES file sources.yaml does not declare, named from the file with its
+    years left out, so each release of it gives the same benchmark indicators."""
+    stem = re.sub(r"\.[a-z]+$", "", file_name.lower())
+    stem = re.sub(r"[_ -]*(19|20)\d{2}(\d{2})?([_ -]*(to|-)?[_ -]*(19|20)\d{2}(\d{2})?)?", "", stem)
+    slug = _slug(stem) or "dataset"
+    return Dataset(id=slug, kind=f"{UNDECLARED}_{slug}", title=f"{file_name} (an Explore Education Statistics file)",
+                   publisher="DfE", layouts=())
 
 
 def expected_columns(kind: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -187,6 +211,14 @@ def _periods(table: RawTable, rows: pd.Index, period_type, measure_type, problem
 def read(table: RawTable, kind: str, context: LoadContext, problems: list[Problem]) -> Batch:
     """The file's figures as the dataset named by `kind`, naming the dataset as their source."""
     dataset = sources().by_kind(kind)
+    if dataset is None:  # UNDECLARED
+        dataset = undeclared(table.file_name)
+        problems.append(Problem(
+            table.file_name, "",
+            "this Explore Education Statistics dataset is not declared in data/sources.yaml, so each of its "
+            "measures loads as a benchmark indicator",
+            "To show one as a catalogue indicator, declare the dataset in data/sources.yaml", Severity.WARNING,
+        ))
     codes = area_codes(table, context, problems)
     if dataset.population:
         frame = read_population(table, dataset, codes, problems)

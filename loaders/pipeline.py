@@ -307,7 +307,8 @@ def _not_recognised(source: Source) -> Problem:
         source.name, "",
         f"Scorecard does not recognise this file's layout{closest}",
         "If it is a new release or another Explore Education Statistics dataset, add a layout for it "
-        "to data/sources.yaml ('scorecard sources' lists the known ones). Otherwise use the Scorecard "
+        "to data/sources.yaml ('scorecard sources' lists the known ones), or load each of its measures as a "
+        f"benchmark indicator with --as {ees.UNDECLARED}. Otherwise use the Scorecard "
         "template, a LAIT file, an ONS population file or a statistical neighbour list, or name the "
         "layout with --as",
     )

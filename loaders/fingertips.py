@@ -95,7 +95,7 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
     raw = source.table
     shown = {canonical(name): name for name in raw.frame.columns}
     frame = _without_html(raw.frame.rename(columns=canonical))
-    table = _Renamed(raw.path, raw.sheet, frame, raw.header_row, shown)
+    table = _Renamed(raw.path, raw.sheet, frame, raw.header_row, raw.name, shown=shown)
     source.rows_read = len(frame)
     if missing := sorted(REQUIRED - set(frame.columns)):
         named = ", ".join(repr(name) for name in missing)

@@ -30,6 +30,7 @@ from loaders.yearly import year_ending
 from scorecard import periods
 from scorecard.model import MeasureType, PeriodType, Polarity, Unit
 from scorecard.provenance import DataSource, SourceKind
+from scorecard.reference import benchmark_indicators
 
 KINDS = ("lait", "lait_dictionary")
 DATA_COLUMNS = ("Short Desc", "Years", "LA Number", "Values")
@@ -72,7 +73,11 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
         dictionary = read_dictionary(source.path)
         source.rows_read = len(dictionary)
         entries = dictionary.to_dict("index")
-        return Batch(indicators=benchmark_rows(entries, context, set(dictionary["Measure_short"])))
+        # Measures a data load has described already keep what it found (their decimals): a
+        # dictionary loaded alone, before or after, never changes them.
+        described = {indicator.lait_code for indicator in benchmark_indicators(context.store)} if context.store else set()
+        codes = set(dictionary["Measure_short"]) - described
+        return Batch(indicators=benchmark_rows(entries, context, codes))
     # The sheet is parsed outside the GIL (fastexcel): read the dictionary meanwhile.
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_data, source.path)
@@ -193,11 +198,12 @@ def benchmark_rows(entries: dict[str, dict], context: LoadContext, codes: set[st
     """Indicator rows for the measures the catalogue does not name, from the dictionary's
     rows by measure code (`entries`)."""
     ids = measure_ids(codes, context)
-    titles = {}
+    titles, shown = {}, {}
     if data is not None:  # the data's own title, for measures the dictionary lacks
         firsts = data.loc[data["Data item"].notna(), ["Short Desc", "Data item"]]
         firsts = firsts[firsts["Data item"].str.strip() != ""].drop_duplicates("Short Desc")
         titles = dict(zip(firsts["Short Desc"], firsts["Data item"].str.strip(), strict=True))
+        shown = decimals_shown(data)
     rows = []
     for code in sorted(codes):
         if context.catalogue.by_lait_code(code) is not None:
@@ -207,7 +213,10 @@ def benchmark_rows(entries: dict[str, dict], context: LoadContext, codes: set[st
         title = get("Measure") or titles.get(code) or code
         unit, multiplier = _unit(get("y_axis_name"), title)
         period_type, measure_type, _ = _kind_of_period(code, entries, context)
-        decimals = int(get("dps")) if get("dps").isdigit() else (0 if unit == Unit.NUMBER else 1)
+        # LAIT shows a measure at its dictionary's decimals (dps); where it gives none, at those
+        # its figures carry (2 at most: more are arithmetic, not precision).
+        default = shown.get(code, 0 if unit == Unit.NUMBER else 1)
+        decimals = int(get("dps")) if get("dps").isdigit() else min(default, 2)
         rows.append(
             {
                 "id": ids[code],
@@ -230,6 +239,20 @@ def benchmark_rows(entries: dict[str, dict], context: LoadContext, codes: set[st
             }
         )
     return rows
+
+
+def decimals_shown(data: pd.DataFrame) -> dict[str, int]:
+    """Per measure, the fewest decimals that write every one of its figures exactly (up to 6):
+    the text carries float artefacts ('9.3699999999999992'), so the count is of the numbers."""
+    values = pd.to_numeric(data["Values"].astype("string"), errors="coerce")
+    found = pd.DataFrame({"code": data["Short Desc"].astype("string"), "value": values}).dropna()
+    places = np.full(len(found), 6)
+    scaled = found["value"].to_numpy(dtype="float64")
+    for decimals in range(6, -1, -1):  # the fewest decimals at which each figure is whole
+        shifted = scaled * 10.0 ** decimals
+        whole = np.abs(shifted - np.round(shifted)) < 1e-6 * np.maximum(1, np.abs(shifted))
+        places = np.where(whole, decimals, places)
+    return found.assign(places=places).groupby("code", observed=True)["places"].max().astype(int).to_dict()
 
 
 # Periods ----------------------------------------------------------------------------------

@@ -394,7 +394,8 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
     if errors(report.problems):
         report.status = "refused"
         return report
-    if report.kind in la_codes.KINDS:  # a check of the area directory, nothing to load
+    described = report.kind == "lait_dictionary" and not batch.indicators  # every measure known already
+    if report.kind in la_codes.KINDS or described:  # a check, nothing to load
         report.status = "checked"
         return report
     if not batch.rows and not batch.indicators:

@@ -6,6 +6,7 @@ run the same code. Every write is one transaction.
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "scorecard.duckdb"
 DB_ENVIRONMENT_VARIABLE = "SCORECARD_DB"
 
+
+# Writers of one database in this process, by URL; and the PostgreSQL advisory lock's key.
+_WRITERS: dict[str, threading.Lock] = {}
+WRITE_LOCK_KEY = 20_260_401
 
 # A batch this large, new to the table, is inserted by DuckDB in parallel (see _write_staged).
 PARALLEL_INSERT_ROWS = 100_000
@@ -183,8 +188,22 @@ class Store:
 
     def replace_reference(self, table: sa.Table, rows: list[dict]) -> None:
         """Write reference rows (indicators, outcome areas, areas) in one go."""
-        with self.engine.begin() as connection:
+        with self._one_writer(), self.engine.begin() as connection:
+            self._serialise(connection)
             self._upsert(connection, table, rows)
+
+    @contextlib.contextmanager
+    def _one_writer(self):
+        """Loads, reverts and reference writes one at a time: two confirmed at once would
+        otherwise both write the same indicator rows, and one would fail at commit."""
+        with _WRITERS.setdefault(self.url, threading.Lock()):
+            yield
+
+    def _serialise(self, connection: sa.Connection) -> None:
+        """Across processes too (gunicorn workers) on PostgreSQL: a lock the transaction holds
+        until it ends. DuckDB lets one process write a file, so the thread lock is enough."""
+        if self.engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
     def _upsert(self, connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
         if not rows:
@@ -342,9 +361,10 @@ class Store:
 
     def apply(self, batch: Batch, load_row: dict) -> tuple[int, Change]:
         """Write the batch as one load, in one transaction. Returns the load id and changes."""
-        with self.engine.connect() as connection:
+        with self._one_writer(), self.engine.connect() as connection:
             try:
                 with connection.begin():
+                    self._serialise(connection)
                     return self._apply(connection, batch, load_row)
             finally:  # after the commit or the rollback
                 self._unstage_all(connection)
@@ -376,7 +396,8 @@ class Store:
 
     def revert(self, load_id: int, by: str = "command line") -> None:
         """Restore exactly the state before the load."""
-        with self.engine.begin() as connection:
+        with self._one_writer(), self.engine.begin() as connection:
+            self._serialise(connection)
             row = connection.execute(sa.select(schema.load).where(schema.load.c.id == load_id)).first()
             if row is None:
                 raise RevertError(f"There is no load {load_id}. 'scorecard loads' lists them.")

@@ -21,9 +21,9 @@ solved here to 50 significant digits with the decimal module (no SciPy), once pe
 
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from decimal import Decimal, localcontext
-from functools import lru_cache
+from enum import StrEnum
+from functools import cache
 from statistics import NormalDist
 
 import numpy as np
@@ -48,10 +48,12 @@ class Method(StrEnum):
 
 @dataclass(frozen=True)
 class Interval:
+    """Limits in the indicator's own unit (a percentage, or a rate per its multiplier)."""
+
     lower: float
     upper: float
     level: float
-    method: str
+    method: Method
 
 
 def z_for(level: float) -> float:
@@ -120,21 +122,28 @@ def _poisson_cdf(k: int, mean: Decimal) -> Decimal:
     return total * (-mean).exp()
 
 
-def _solve_decreasing(f, target: Decimal) -> Decimal:
-    """The root of f(m) = target for f decreasing in m >= 0, by bisection to full precision."""
+def _solve(cdf_below: int, target: Decimal) -> Decimal:
+    """The mean m at which P(Poisson(m) <= k) = target, k = cdf_below: bisection to about
+    1e-6, then Newton's method (the derivative is minus the Poisson probability of k) to
+    the context's 50 digits."""
+    k = cdf_below
     low, high = Decimal(0), Decimal(1)
-    while f(high) > target:
+    while _poisson_cdf(k, high) > target:
         high *= 2
-    for _ in range(200):  # 2^-200 of the bracket: far below 50 digits
+    for _ in range(24):
         middle = (low + high) / 2
-        if f(middle) > target:
+        if _poisson_cdf(k, middle) > target:
             low = middle
         else:
             high = middle
-    return (low + high) / 2
+    mean = (low + high) / 2
+    for _ in range(5):  # each step doubles the digits: 6, 12, 24, 48, 50
+        density = mean**k / math.factorial(k) * (-mean).exp()
+        mean += (_poisson_cdf(k, mean) - target) / density
+    return mean
 
 
-@lru_cache(maxsize=None)
+@cache
 def exact_poisson(x: int, level: float = LEVEL_95) -> tuple[float, float]:
     """Exact Poisson limits of a whole count: qchisq((1-c)/2, 2x)/2 and qchisq(c+(1-c)/2, 2x+2)/2.
 
@@ -147,12 +156,17 @@ def exact_poisson(x: int, level: float = LEVEL_95) -> tuple[float, float]:
     with localcontext() as context:
         context.prec = 50
         tail = (1 - Decimal(repr(level))) / 2
-        lower = Decimal(0) if x == 0 else _solve_decreasing(lambda m: _poisson_cdf(x - 1, m), 1 - tail)
-        upper = _solve_decreasing(lambda m: _poisson_cdf(x, m), tail)
+        if x == 0:
+            lower = Decimal(0)
+        else:
+            lower = _solve(x - 1, 1 - tail)
+        upper = _solve(x, tail)
         return float(lower), float(upper)
 
 
-def poisson_count_limits(x: float, level: float = LEVEL_95) -> tuple[float | None, float | None, str] | None:
+def poisson_count_limits(
+    x: float, level: float = LEVEL_95
+) -> tuple[float | None, float | None, Method] | None:
     """phe_rate's limits of a count: exact Poisson below 10, Byar's from 10 (a missing Byar's
     lower limit stays missing). None for a missing, negative or non-whole count below 10."""
     x = _number(x)
@@ -198,7 +212,7 @@ def interval(
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exact_table(level: float) -> tuple[np.ndarray, np.ndarray]:
     pairs = [exact_poisson(x, level) for x in range(EXACT_BELOW)]
     return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
@@ -232,7 +246,8 @@ def intervals(
             index = np.where(small, x, 0).astype(int)
             byar_low = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
             byar_high = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
-            count_lower = np.where(small, exact_lower[index], np.where(large & (byar_low >= 0), byar_low, np.nan))
+            byar_low = np.where(large & (byar_low >= 0), byar_low, np.nan)  # negative: none
+            count_lower = np.where(small, exact_lower[index], byar_low)
             count_upper = np.where(small, exact_upper[index], np.where(large, byar_high, np.nan))
             both = np.isfinite(count_lower) & np.isfinite(count_upper)
             lower = np.where(both, count_lower / n * multiplier, np.nan)

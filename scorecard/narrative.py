@@ -10,6 +10,7 @@ nothing but the symbol for a suppressed figure. Every number is rounded half awa
 at the indicator's decimals (scorecard.metrics), never with round() or a format's rounding.
 """
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from scorecard.spc import AssuranceIcon, Rule, SpcResult
 from scorecard.symbols import SYMBOLS, parse_symbol
 from scorecard.trend import RecentTrend, TrendResult
 
-_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")  # '31 Mar 2025', as the scorecard labels a snapshot
+# '31 Mar 2025', as the scorecard labels a snapshot
+_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 
 # How a significance reads before a comparator's name.
 _AGAINST = {
@@ -34,10 +36,11 @@ _AGAINST = {
     Significance.LOWER: "significantly lower than",
 }
 
+_USUAL = "with its usual variation it will"
 _ASSURANCE = {
-    AssuranceIcon.CONSISTENTLY_PASSING: "with its usual variation it will consistently meet the target",
-    AssuranceIcon.CONSISTENTLY_FAILING: "with its usual variation it will consistently miss the target",
-    AssuranceIcon.INCONSISTENT: "with its usual variation it will sometimes meet and sometimes miss the target",
+    AssuranceIcon.CONSISTENTLY_PASSING: f"{_USUAL} consistently meet the target",
+    AssuranceIcon.CONSISTENTLY_FAILING: f"{_USUAL} consistently miss the target",
+    AssuranceIcon.INCONSISTENT: f"{_USUAL} sometimes meet and sometimes miss the target",
 }
 
 
@@ -74,7 +77,9 @@ def _number(value: float, decimals: int) -> str:
     return Figure(value).shown(decimals)  # rounded half away from zero, then written out
 
 
-def _with_unit(value: float, decimals: int, unit: Unit, multiplier: int | None, short: bool = False) -> str:
+def _with_unit(
+    value: float, decimals: int, unit: Unit, multiplier: int | None, short: bool = False
+) -> str:
     number = _number(value, decimals)
     if unit == Unit.PERCENT:
         return f"{number}%"
@@ -87,6 +92,10 @@ def _with_unit(value: float, decimals: int, unit: Unit, multiplier: int | None, 
     if unit in (Unit.DAYS, Unit.WEEKS):
         return f"{number} {unit.value}"
     return number
+
+
+def _given(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)  # NaN, from an empty cell, is not given
 
 
 def _plural(noun: str, count: int) -> str:
@@ -105,7 +114,7 @@ def _when(period: str) -> str:
 def _lead(facts: NarrativeInput, unit: Unit) -> str:
     shown = _with_unit(facts.value, facts.decimals, unit, facts.multiplier)
     when = _when(facts.period)
-    if facts.previous is None:
+    if not _given(facts.previous):
         return f"{facts.title} was {shown} {when}"
     # Rose or fell as people see the figures, at the indicator's rounding.
     now = round_half_away(facts.value, facts.decimals)
@@ -117,12 +126,13 @@ def _lead(facts: NarrativeInput, unit: Unit) -> str:
 
 
 def _against_target(facts: NarrativeInput, unit: Unit) -> str:
-    if facts.target is None:
+    if not _given(facts.target):
         return ""
     now = round_half_away(facts.value, facts.decimals)
     goal = round_half_away(facts.target, facts.decimals)
     where = "above" if now > goal else "below" if now < goal else "on"
-    text = f", {where} the {_with_unit(facts.target, facts.decimals, unit, facts.multiplier)} target"
+    target = _with_unit(facts.target, facts.decimals, unit, facts.multiplier)
+    text = f", {where} the {target} target"
     if facts.rag != Rag.NO_JUDGEMENT:
         text += f" ({Rag(facts.rag).value})"
     return text
@@ -132,8 +142,9 @@ def _comparisons(facts: NarrativeInput, unit: Unit) -> str:
     judged: dict[Significance, list[str]] = {}
     unjudged: list[str] = []
     for comparison in facts.comparisons:
-        value = "" if comparison.value is None else _with_unit(comparison.value, facts.decimals, unit,
-                                                               facts.multiplier, short=True)
+        value = ""
+        if _given(comparison.value):
+            value = _with_unit(comparison.value, facts.decimals, unit, facts.multiplier, short=True)
         significance = comparison.significance
         if significance is None or significance == Significance.NOT_COMPARED:
             if value:  # a comparator with neither value nor judgement says nothing
@@ -145,7 +156,8 @@ def _comparisons(facts: NarrativeInput, unit: Unit) -> str:
     parts = []
     for significance, names in judged.items():
         words = _AGAINST[significance]
-        again = "to " if words.endswith(" to") else ""  # 'similar to A and to B'; 'better than A and B'
+        # 'similar to A and to B', but 'better than A and B'
+        again = "to " if words.endswith(" to") else ""
         parts.append(f"{words} " + _join([names[0]] + [again + name for name in names[1:]]))
     if unjudged:
         parts.append(_join(unjudged) + " for comparison")
@@ -167,6 +179,7 @@ def _spc(facts: NarrativeInput) -> str:
     if spc is None or spc.trial:
         return ""  # trial limits support no signal
     point, run, noun = spc.latest, spc.latest_run, facts.spc_noun
+    change = "rise" if point.high else "fall"
     if point.rule == Rule.NONE:
         text = f"the latest {noun} is within its usual range of variation (common cause)"
     elif point.rule == Rule.BEYOND_LIMIT:
@@ -174,14 +187,14 @@ def _spc(facts: NarrativeInput) -> str:
         text = f"the latest {noun} is {edge} process limit, a special cause"
     elif point.rule == Rule.TREND:
         moving = "rising" if point.high else "falling"
-        text = f"{run} {_plural(noun, run)} {moving} in a row signal a sustained {'rise' if point.high else 'fall'}"
+        text = f"{run} {_plural(noun, run)} {moving} in a row signal a sustained {change}"
     elif point.rule == Rule.TWO_OF_THREE:
         edge = "upper" if point.high else "lower"
-        text = (f"{run} of the last 3 {_plural(noun, 3)} close to the {edge} process limit signal a "
-                f"{'rise' if point.high else 'fall'}")
+        near = f"close to the {edge} process limit"
+        text = f"{run} of the last 3 {_plural(noun, 3)} {near} signal a {change}"
     else:
         side = "above" if point.high else "below"
-        text = f"{run} {_plural(noun, run)} in a row {side} the average signal a sustained {'rise' if point.high else 'fall'}"
+        text = f"{run} {_plural(noun, run)} in a row {side} the average signal a sustained {change}"
     if spc.assurance in _ASSURANCE:
         text += f"; {_ASSURANCE[spc.assurance]}"
     return text

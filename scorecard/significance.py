@@ -1,4 +1,4 @@
-"""Significance against a comparator (England, region, statistical-neighbour mean), Fingertips' rule.
+"""Significance against a comparator (England, region, neighbours' mean), Fingertips' rule.
 
 The comparator's value inside the area's 95% interval, edges included, is 'similar'; below it
 the area is higher, above it lower (fingertips-open SingleOverlappingCIsComparer). Polarity
@@ -68,7 +68,9 @@ def compare(
     return _judged(higher, much, polarity)
 
 
-def compare_many(comparators, lower95, upper95, polarity: Polarity, lower998=None, upper998=None) -> np.ndarray:
+def compare_many(
+    comparators, lower95, upper95, polarity: Polarity, lower998=None, upper998=None
+) -> np.ndarray:
     """compare() for whole columns (every LA against England, or each against its region).
 
     Arguments are array-likes (or one number for a single comparator such as England); NaN

@@ -27,19 +27,24 @@ so a point beyond a limit does not count towards two of three. MDC changed that 
 the three must still be on the same side of the mean, and only points beyond 2 sigma are
 flagged. So [>3 sigma, >3 sigma, between 2 and 3 sigma] above the mean makes the third point
 special cause here and common cause in NHSRplotthedots. Every other rule is theirs, and their
-unit tests' tables pass unchanged against the helpers below.
+unit tests' tables pass unchanged against the helpers below. Three smaller differences: the
+default above (theirs screens); icons only from 13 points (they warn below 12 but still draw
+them); and a point ending a rising run that a tie then follows into a falling run keeps its
+own run's direction (their "use right side" reads the tie's sign 0 as decreasing).
 
 Icons: the variation icon is the latest point's type (improvement or concern, high or low,
 by polarity; neutral high or low without one); the assurance icon puts the target against the
 latest segment's limits (consistently passing or failing when the target lies beyond a
 limit, else inconsistent; none without a target or a polarity). With fewer than 13 points
-behind the latest limits they are trial limits, `trial` says so, and neither icon is claimed.
+behind the latest limits they are trial limits, `trial` says so, and neither icon is claimed
+(points still carry their types, for a chart that labels its limits as trial ones).
 """
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from scorecard.model import Polarity
 
@@ -167,7 +172,7 @@ def _run_back(values, holds, pairs: bool = False) -> int:
 # ---------------------------------------------------------------- limits
 
 def moving_ranges(values: Sequence[float]) -> list[float]:
-    return [abs(b - a) for a, b in zip(values, values[1:])]
+    return [abs(b - a) for a, b in pairwise(values)]
 
 
 def xmr_limits(values: Sequence[float], screen_outliers: bool = SCREEN_OUTLIERS) -> Limits:
@@ -218,7 +223,8 @@ def seven_one_side(sides: Sequence[int]) -> list[int]:
 
 def part_of_run(flags: Sequence[int]) -> list[int]:
     """1 for every point of a run of 7 whose end is flagged (ptd_part_of_seven_trend)."""
-    return [int(any(flags[j] != 0 for j in range(i, min(i + RUN, len(flags))))) for i in range(len(flags))]
+    n = len(flags)
+    return [int(any(flags[j] != 0 for j in range(i, min(i + RUN, n)))) for i in range(n)]
 
 
 def two_in_three(beyond: Sequence[int], sides: Sequence[int]) -> list[int]:
@@ -240,16 +246,21 @@ def part_of_two_in_three(window: Sequence[int], beyond: Sequence[int]) -> list[i
     return [int(w == 1 and abs(b) == 1) for w, b in zip(window, beyond)]
 
 
-def assurance(target: float | None, lower: float | None, upper: float | None, polarity: Polarity) -> AssuranceIcon:
+def assurance(
+    target: float | None, lower: float | None, upper: float | None, polarity: Polarity
+) -> AssuranceIcon:
     """Will the process meet the target? (ptd_calculate_assurance_type)"""
     polarity = Polarity(polarity)
-    if target is None or math.isnan(target) or polarity == Polarity.NONE or lower is None or upper is None:
+    if target is None or math.isnan(target) or polarity == Polarity.NONE:
         return AssuranceIcon.NONE
+    if lower is None or upper is None:
+        return AssuranceIcon.NONE
+    passing, failing = AssuranceIcon.CONSISTENTLY_PASSING, AssuranceIcon.CONSISTENTLY_FAILING
     higher_better = polarity == Polarity.HIGHER_IS_BETTER
     if target > upper:
-        return AssuranceIcon.CONSISTENTLY_FAILING if higher_better else AssuranceIcon.CONSISTENTLY_PASSING
+        return failing if higher_better else passing
     if target < lower:
-        return AssuranceIcon.CONSISTENTLY_PASSING if higher_better else AssuranceIcon.CONSISTENTLY_FAILING
+        return passing if higher_better else failing
     return AssuranceIcon.INCONSISTENT
 
 
@@ -274,7 +285,9 @@ _ICONS = {
 }
 
 
-def _segment_points(values: list[float], limits: Limits, segment: int, polarity: Polarity) -> list[SpcPoint]:
+def _segment_points(
+    values: list[float], limits: Limits, segment: int, polarity: Polarity
+) -> list[SpcPoint]:
     n = len(values)
     sides = [_side_of(v, limits.mean) for v in values]
     if limits.upper is None:
@@ -333,7 +346,9 @@ def xmr(
         raise ValueError(f"baseline must be at least 1 point, not {baseline!r}")
     starts = sorted(set(rebase_at) | {0})
     if any(not 0 <= start < len(values) for start in starts):
-        raise ValueError(f"rebase points must be positions within the {len(values)} values: {list(rebase_at)}")
+        raise ValueError(
+            f"rebase points must be positions within the {len(values)} values: {list(rebase_at)}"
+        )
     ends = starts[1:] + [len(values)]
 
     segments, points = [], []
@@ -350,4 +365,6 @@ def xmr(
         latest = points[-1]
         variation = _ICONS.get((latest.point_type, latest.high), VariationIcon.COMMON_CAUSE)
         assured = assurance(target, latest_limits.lower, latest_limits.upper, polarity)
-    return SpcResult(tuple(points), tuple(segments), tuple(starts), variation, assured, screen_outliers)
+    return SpcResult(
+        tuple(points), tuple(segments), tuple(starts), variation, assured, screen_outliers
+    )

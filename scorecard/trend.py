@@ -40,6 +40,10 @@ class RecentTrend(StrEnum):
     CANNOT_BE_CALCULATED = "cannot be calculated"
 
 
+NO_SIGNAL, CANNOT = RecentTrend.NO_SIGNIFICANT_CHANGE, RecentTrend.CANNOT_BE_CALCULATED
+GAP = "a gap: a missing or suppressed figure, or one without an interval"
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     """One period's figure: its value and 95% limits, and its count and denominator if known."""
@@ -60,7 +64,7 @@ class TrendResult:
 
     @property
     def significant(self) -> bool:
-        return self.trend not in (RecentTrend.NO_SIGNIFICANT_CHANGE, RecentTrend.CANNOT_BE_CALCULATED)
+        return self.trend not in (NO_SIGNAL, CANNOT)
 
 
 def _usable(point: TrendPoint | None) -> bool:
@@ -103,22 +107,21 @@ def recent_trend(points: Sequence[TrendPoint | None], polarity: Polarity) -> Tre
     only the latest 5 periods are used."""
     polarity = Polarity(polarity)
     if len(points) < POINTS:
-        return TrendResult(RecentTrend.CANNOT_BE_CALCULATED, reason="fewer than 5 points")
+        return TrendResult(CANNOT, reason="fewer than 5 points")
     latest = list(points[-POINTS:])
+    if any(p is not None and p.count is not None and p.count == p.denominator for p in latest):
+        return TrendResult(CANNOT, reason="a count equal to its denominator")
     if not all(_usable(point) for point in latest):
-        return TrendResult(RecentTrend.CANNOT_BE_CALCULATED,
-                           reason="a gap: a missing or suppressed figure, or one without an interval")
-    if any(p.count is not None and p.denominator is not None and p.count == p.denominator for p in latest):
-        return TrendResult(RecentTrend.CANNOT_BE_CALCULATED, reason="a count equal to its denominator")
+        return TrendResult(CANNOT, reason=GAP)
     numbered = list(enumerate(latest, start=1))
     slope, chi_square = _slope(numbered)
     if not chi_square > CHI_SQUARE_998:
-        return TrendResult(RecentTrend.NO_SIGNIFICANT_CHANGE, chi_square, slope, "no significant trend")
+        return TrendResult(NO_SIGNAL, chi_square, slope, "no significant trend")
     # The outlier check: with any one point left out (t keeps its value), the slope's sign holds.
     for left_out in range(1, POINTS + 1):
         others = [(t, p) for t, p in numbered if t != left_out]
         if _sign(_slope(others)[0]) != _sign(slope):
-            return TrendResult(RecentTrend.NO_SIGNIFICANT_CHANGE, chi_square, slope, "an outlier drives it")
+            return TrendResult(NO_SIGNAL, chi_square, slope, "an outlier drives it")
     rising = slope > 0
     if polarity == Polarity.NONE:
         trend = RecentTrend.INCREASING if rising else RecentTrend.DECREASING

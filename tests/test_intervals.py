@@ -15,8 +15,16 @@ import numpy as np
 import pytest
 
 from scorecard.intervals import (
-    LEVEL_95, LEVEL_998, Method, byar_lower, byar_upper, exact_poisson, interval, intervals,
-    wilson, z_for,
+    LEVEL_95,
+    LEVEL_998,
+    Method,
+    byar_lower,
+    byar_upper,
+    exact_poisson,
+    interval,
+    intervals,
+    wilson,
+    z_for,
 )
 from scorecard.metrics import Figure
 

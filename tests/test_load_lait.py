@@ -55,7 +55,8 @@ def test_loads_every_row_with_a_year(loaded, raw):
     assert report.rows_read == len(raw)
     with_a_year = int((raw["Years"] != "0").sum())
     assert report.change.new == with_a_year
-    (warning,) = report.warnings
+    # One warning for the rows without a year; the others name figures out of line with their peers.
+    (warning,) = [warning for warning in report.warnings if "out of line" not in warning.message]
     assert "'0'" in warning.message and f"{len(raw) - with_a_year}" in warning.message
 
 
@@ -236,7 +237,7 @@ def test_lait_beside_the_dfe_release_is_an_alternative_whatever_the_order(blocks
 def test_lait_over_demo_figures_is_preferred_and_borrows_no_count(blocks, tmp_path):
     """Demo counts for Dudley's CLA rate, then LAIT's rates, none of them equal: LAIT's are
     shown, the demo's kept beside them, and no demo count is carried over to LAIT's figure."""
-    from scorecard.demo import write_demo
+    from service.demo import write_demo
 
     _folder, part = blocks
     part[part["Short Desc"].isin(["LAC", "RTA"])].to_csv(tmp_path / "lait_lac.csv", index=False)

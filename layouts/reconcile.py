@@ -5,10 +5,11 @@ import dash
 from dash import html
 
 from layouts._parts import no_data, page, problem_page, state_of
-from layouts._service import views
-from scorecard.views import NotAllowed
+from service.errors import NotAllowed
+from service.shared import shared
 
-dash.register_page(__name__, path="/reconcile", title="Reconciliation - Scorecard", name="Reconciliation")
+dash.register_page(__name__, path="/reconcile", title="Reconciliation - Scorecard", name="Reconciliation",
+                   order=4, nav=True)
 LISTED = 200
 
 
@@ -16,7 +17,8 @@ def layout(**query):
     state = state_of(query)
     indicator = query.get("indicator") or None
     try:
-        reasons, compared, agree, differences = views().reconciliation(indicator, state.get("area") or views().home)
+        service = shared()
+        reasons, compared, agree, differences = service.reconciliation(indicator, state.get("area") or service.home)
     except NotAllowed as problem:
         return problem_page("/reconcile", state, "Reconciliation", problem)
     intro = html.P(

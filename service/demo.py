@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from scorecard import schema
+from scorecard import metrics, schema
+from scorecard.metrics import mid_year_for, round_half_away, shown_number
 from scorecard.model import MeasureType, PeriodType, Polarity, Rag
 from scorecard.periods import (
     Period,
@@ -37,11 +37,6 @@ from scorecard.periods import (
 )
 from scorecard.provenance import DEMO
 from scorecard.store import Batch, Store
-
-try:  # the metrics module rounds published figures; fall back to the same rule here
-    from scorecard.metrics import round_half_away as _metrics_round
-except ImportError:  # pragma: no cover - depends on what else is installed
-    _metrics_round = None
 
 HOME_LA = "E08000027"  # Dudley
 ENGLAND = "E92000001"
@@ -262,14 +257,6 @@ def profile_for(indicator) -> Profile:
 # --------------------------------------------------------------------------------------
 
 
-def round_half_away(value: float, decimals: int = 0) -> float:
-    """Round half away from zero (published figures; Python's round is half-to-even)."""
-    if _metrics_round is not None:
-        return float(_metrics_round(value, decimals))
-    quantum = Decimal(1).scaleb(-int(decimals))
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
 def _rng(*parts: object) -> random.Random:
     """A generator seeded from the parts' text, stable across runs and machines."""
     digest = hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).digest()
@@ -316,13 +303,6 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
     for i in order[: total - sum(parts)]:
         parts[i] += 1
     return parts
-
-
-def mid_year_for(period: Period) -> int:
-    """The ONS mid-year estimate a figure uses: the latest mid-year on or before its end
-    (a figure at 31 March 2025 uses mid-2024)."""
-    end = period.end
-    return end.year if end >= date(end.year, 6, 30) else end.year - 1
 
 
 def _fy_start(period: Period) -> int:
@@ -423,7 +403,7 @@ class Populations:
                     count = children[la.code] * fraction * (1 + growth) ** (year - POPULATION_YEAR)
                     if la.code == HOME_LA and base == ("0-17", "persons") and year == POPULATION_YEAR:
                         count = FIXED_CHILDREN[HOME_LA]
-                    self.counts[(la.code, year, *base)] = int(round_half_away(count))
+                    self.counts[(la.code, year, *base)] = int(round_half_away(count, 0))
         for parent, members in [(ENGLAND, las)] + [
             (region.code, [la for la in las if la.region_code == region.code]) for region in regions
         ]:
@@ -566,26 +546,26 @@ class IndicatorData:
 
     def denominator(self, area_code: str, period: Period) -> int:
         """A ratio's denominator (pupils, plans, births) for an annual period."""
-        children = self.populations.get(area_code, mid_year_for(period), ("0-17", "persons"))
+        children = self.populations.get(area_code, mid_year_for(period.end), ("0-17", "persons"))
         if area_code not in self.base_shares:
             self.base_shares[area_code] = math.exp(
                 _rng(self.indicator.id, area_code, "denominator share").gauss(0, 0.15))
         share = self.profile.per_child * self.base_shares[area_code]
         wobble = 1 + 0.03 * self._draws(area_code, period)[1]
-        return max(0, int(round_half_away(children * share * wobble)))
+        return max(0, int(round_half_away(children * share * wobble, 0)))
 
     def annual(self, area_code: str, period: Period) -> Figure:
         """An LA's figure for an annual (or snapshot) period."""
         level = self.level(area_code, period)
         if self.kind == "rate":
-            population = self.populations.get(area_code, mid_year_for(period), self.base)
-            return Figure(numerator=float(round_half_away(level * population / self.multiplier)))
+            population = self.populations.get(area_code, mid_year_for(period.end), self.base)
+            return Figure(numerator=float(round_half_away(level * population / self.multiplier, 0)))
         if self.kind == "ratio":
             denominator = self.denominator(area_code, period)
-            numerator = float(round_half_away(level * denominator / self.multiplier))
+            numerator = float(round_half_away(level * denominator / self.multiplier, 0))
             return self._ratio(numerator, denominator)
         if self.kind == "count":
-            children = self.populations.get(area_code, mid_year_for(period), ("0-17", "persons"))
+            children = self.populations.get(area_code, mid_year_for(period.end), ("0-17", "persons"))
             return Figure(value=round_half_away(level * children, self.decimals))
         return Figure(value=round_half_away(level, self.decimals))
 
@@ -614,13 +594,13 @@ class IndicatorData:
         if self.kind in ("rate", "count") and not period.is_snapshot:
             # A flow's quarter is its share of the year's events.
             total = year_figure.numerator if self.kind == "rate" else year_figure.value
-            count = float(round_half_away(total * share))
+            count = float(round_half_away(total * share, 0))
             return Figure(numerator=count) if self.kind == "rate" else Figure(
                 value=round_half_away(count, self.decimals))
         if self.kind == "ratio" and not period.is_snapshot:
-            denominator = int(round_half_away(year_figure.denominator * share))
+            denominator = int(round_half_away(year_figure.denominator * share, 0))
             level = self.level(HOME_LA, period)
-            numerator = float(round_half_away(level * denominator / self.multiplier))
+            numerator = float(round_half_away(level * denominator / self.multiplier, 0))
             return self._ratio(numerator, denominator)
         return self.annual(HOME_LA, period)
 
@@ -789,30 +769,23 @@ def headline(indicator, observations: pd.DataFrame, populations: pd.DataFrame,
     if rows.empty:
         return None
     row = rows.sort_values(["period_end", "period_start"]).iloc[-1]
-    if indicator.is_rate:
+    decimals = int(indicator.decimals or 0)
+    if indicator.is_rate:  # worked out as the scorecard will (scorecard.metrics.rate)
         band, sex = _base(indicator)
-        end = row.period_end
-        year = end.year if end >= date(end.year, 6, 30) else end.year - 1
         population = populations[
-            (populations.area_code == area_code) & (populations.mid_year == year)
+            (populations.area_code == area_code) & (populations.mid_year == mid_year_for(row.period_end))
             & (populations.age_band == band) & (populations.sex == sex)
         ]["count"].iloc[0]
-        value = row.numerator / population * float(indicator.multiplier)
-    else:
-        value = row.value
-    return row.period, round_half_away(float(value), int(indicator.decimals or 0))
+        count = metrics.Figure(float(row.numerator))
+        figure = metrics.rate(count, float(population), int(indicator.multiplier), decimals)
+        return row.period, figure.value
+    return row.period, round_half_away(float(row.value), decimals)
 
 
 def judge(value: float, target: float, tolerance: float, tolerance_type: str,
           polarity: Polarity) -> Rag:
-    """RAG against a target as DESIGN.md sets out (used here to check the demo's mix)."""
-    if polarity == Polarity.NONE:
-        return Rag.NO_JUDGEMENT
-    better = value - target if polarity == Polarity.HIGHER_IS_BETTER else target - value
-    if better >= 0:
-        return Rag.GREEN
-    allowed = tolerance if tolerance_type == "absolute" else abs(target) * tolerance / 100
-    return Rag.AMBER if -better <= allowed else Rag.RED
+    """RAG against a target, as the scorecard will judge it (used here to check the demo's mix)."""
+    return metrics.rag(metrics.Figure(value), target, polarity, tolerance, tolerance_type)
 
 
 def planned_judgements(catalogue) -> dict[str, Rag | None]:
@@ -888,8 +861,7 @@ def _targets(catalogue, observations, populations, latest) -> tuple[list[dict], 
 
 
 def _format(indicator, value: float) -> str:
-    decimals = int(indicator.decimals or 0)
-    text = f"{value:,.{decimals}f}"
+    text = shown_number(value, int(indicator.decimals or 0))
     unit = _unit(indicator)
     if unit == "percent":
         return f"{text}%"

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
+from scorecard.metrics import round_half_away
+
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -53,18 +55,30 @@ SCORECARD_HEADER = [
 
 
 def scorecard_rows(card) -> tuple[list[str], list[list]]:
-    """The outcome scorecard as the page shows it: a figure is a number, a suppressed or
-    missing one its symbol ([c], [x]), never a zero. A demonstration scorecard says so."""
+    """The outcome scorecard as the page shows it: a figure is a number rounded as the page
+    rounds it (half away from zero at the indicator's decimals), a suppressed or missing one
+    its symbol ([c], [x]), never a zero. A demonstration scorecard says so."""
     header = list(SCORECARD_HEADER) + (["Demonstration data"] if card.is_demo else [])
     rows = []
     for row in card.rows:
+        places = row.decimals
         line = [
             card.area.name, card.quarter.label, row.outcome_area_title, row.title,
-            row.value if row.value is not None else row.shown, row.period_label,
-            row.previous_value if row.previous_value is not None else row.previous_shown, row.previous_period,
-            row.year_ago_value if row.year_ago_value is not None else row.year_ago_shown,
-            row.target, row.rag.capitalize(), row.direction.capitalize(), row.england, row.region, row.sn_mean,
+            _figure(row.value, row.shown, places), row.period_label,
+            _figure(row.previous_value, row.previous_shown, places), row.previous_period,
+            _figure(row.year_ago_value, row.year_ago_shown, places),
+            _number(row.target, places), row.rag.capitalize(), row.direction.capitalize(),
+            _number(row.england, places), _number(row.region, places), _number(row.sn_mean, places),
             f"{row.rank} of {row.rank_of}" if row.rank else None, row.quartile, row.commentary,
         ]
         rows.append(line + (["Invented figures, not real ones"] if card.is_demo else []))
     return header, rows
+
+
+def _number(value: float | None, decimals: int) -> float | None:
+    return None if value is None else round_half_away(value, decimals)
+
+
+def _figure(value: float | None, shown: str, decimals: int):
+    """The number, or the symbol shown in its place."""
+    return shown if value is None else round_half_away(value, decimals)

@@ -35,10 +35,10 @@ def serve(db: str | None, host: str, port: int) -> int:
     os.execvpe(command[0], command, env)  # replaces this process, so signals reach gunicorn
 
 
-def healthz(store) -> tuple[dict, int]:
+def healthz(service) -> tuple[dict, int]:
     """200 when the database answers, 503 when it does not: for load balancers and monitors."""
     try:
-        store.schema_version()
+        service.store.schema_version()
     except Exception:  # any database fault means not healthy; the detail stays in the log
         return {"status": "unavailable"}, 503
     return {"status": "ok"}, 200

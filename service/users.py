@@ -8,11 +8,7 @@ import hashlib
 import hmac
 import os
 import re
-from datetime import datetime
 
-import sqlalchemy as sa
-
-from scorecard import audit, schema
 from scorecard.store import Store
 
 ROLES = ("viewer", "analyst", "admin")
@@ -50,32 +46,22 @@ def add_user(store: Store, username: str, role: str, password: str, by: str) -> 
         raise UserError(f"The password must be at least {MIN_PASSWORD} characters long.")
     if get_user(store, username) is not None:
         raise UserError(f"There is already a user '{username}'. Remove them first to change their role.")
-    with store.engine.begin() as connection:
-        connection.execute(schema.app_user.insert().values(
-            username=username, role=role, password_hash=hash_password(password), created_at=datetime.now(),
-        ))
-        audit.record(connection, by, "user add", username, None, f"role {role}")
+    store.add_user(username, role, hash_password(password), by)
 
 
 def remove_user(store: Store, username: str, by: str) -> None:
     found = get_user(store, username)
     if found is None:
         raise UserError(f"There is no user '{username}'. 'scorecard users list' shows them.")
-    with store.engine.begin() as connection:
-        connection.execute(schema.app_user.delete().where(schema.app_user.c.username == username))
-        audit.record(connection, by, "user remove", username, f"role {found['role']}", None)
+    store.remove_user(username, found["role"], by)
 
 
 def get_user(store: Store, username: str) -> dict | None:
-    rows = store.frame(sa.select(schema.app_user).where(schema.app_user.c.username == username))
-    return None if rows.empty else rows.iloc[0].to_dict()
+    return store.user(username)
 
 
 def list_users(store: Store) -> list[dict]:
-    return store.frame(
-        sa.select(schema.app_user.c.username, schema.app_user.c.role, schema.app_user.c.created_at)
-        .order_by(schema.app_user.c.username)
-    ).to_dict("records")
+    return store.users()
 
 
 def authenticate(store: Store, username: str, password: str) -> dict | None:

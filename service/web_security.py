@@ -15,8 +15,8 @@ from collections import defaultdict, deque
 
 import flask
 
-from scorecard import users
 from scorecard.store import Store, database_url
+from service import users
 
 OPEN_PATHS = {"/signin", "/healthz"}
 MAX_REQUEST_BYTES = 70 * 1024 * 1024  # a 50 MB workbook, base64-encoded by the upload box

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from scorecard import schema
 from scorecard.catalogue import load_catalogue
-from scorecard.cli import main
+from service.cli import main
 from scorecard.store import Store
 from tests.browser import served_app, wait_until_ready
 

@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from scorecard.cli import main
+from service.cli import main
 from tests.test_cli import CLA, POPULATION
 from tests.browser import ARTEFACTS, served_app, wait_until_ready
 from tests.workbooks import dudley_cla_csv

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect, sync_playwright
 
 from scorecard import schema
-from scorecard.cli import main
+from service.cli import main
 from scorecard.store import Store
 from tests.browser import launch, served_app, wait_until_ready
 from tests.workbooks import dudley_cla_csv

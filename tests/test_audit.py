@@ -1,16 +1,16 @@
-"""The audit log on DuckDB and PostgreSQL: every load, revert, commentary, target and
-catalogue change recorded with who, when, before and after; nothing rewritten; a failed
-change leaves no entry; the download cannot carry formulas."""
+"""The audit log on DuckDB and PostgreSQL: every load, revert and commentary change recorded
+with who, when, before and after; nothing rewritten; a failed change leaves no entry; the
+download cannot carry formulas."""
 
 import csv
 import io
-import json
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from scorecard import audit
 from scorecard.store import Batch
+from service import audit
 from tests.test_store import FIRST, SECOND, load_row
 
 pytestmark = pytest.mark.postgres
@@ -49,26 +49,10 @@ def test_commentary_edits_keep_before_and_after(store):
     assert log[1]["subject"] == "cla_rate E08000027 2025-26 Q3"
 
 
-def test_target_and_catalogue_changes(store):
-    with store.engine.begin() as connection:
-        audit.target_change(connection, "amy", "cla_rate", "E08000027", "2025-26", None,
-                            {"value": 80.0, "tolerance": 5.0, "tolerance_type": "percent"})
-        audit.catalogue_change(connection, "root", "cla_rate",
-                               {"title": "Looked after children", "decimals": 0, "unit": "rate"},
-                               {"title": "Children looked after", "decimals": 0, "unit": "rate"})
-    target, catalogue = audit.entries(store)
-    assert (target["action"], target["before_value"]) == ("target", None)
-    assert json.loads(target["after_value"])["value"] == 80.0
-    assert catalogue["action"] == "catalogue" and catalogue["subject"] == "cla_rate"
-    assert json.loads(catalogue["before_value"]) == {"title": "Looked after children"}  # only what changed
-    assert json.loads(catalogue["after_value"]) == {"title": "Children looked after"}
-
-
 def test_an_entry_rolls_back_with_its_change(store):
-    with pytest.raises(RuntimeError):
-        with store.engine.begin() as connection:
-            audit.target_change(connection, "amy", "cla_rate", "E08000027", "2025-26", None, {"value": 1.0})
-            raise RuntimeError("the target write failed")
+    repeated = pd.concat([FIRST, FIRST.iloc[:1]], ignore_index=True)  # the key twice: the load fails
+    with pytest.raises(sa.exc.IntegrityError):
+        store.apply(Batch({"observation": repeated}), load_row("repeated"))
     assert audit.entries(store) == []
 
 

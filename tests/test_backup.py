@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from scorecard import schema
-from scorecard.cli import main
+from service.cli import main
 from scorecard.store import Store
 
 pytestmark = pytest.mark.postgres

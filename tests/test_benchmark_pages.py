@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from scorecard import schema
-from scorecard.cli import main
+from service.cli import main
 from scorecard.store import Store
 from tests.test_pages import texts
 
@@ -30,14 +30,14 @@ def app(tmp_path_factory):
         stored = store.table(schema.indicator, is_benchmark=True)
     assert list(stored["id"]) == ["lait_rta"]  # the premise: one benchmark indicator, stored by the loader
     os.environ["SCORECARD_DB"] = str(db)
-    from layouts import _service
+    from service.shared import shared
 
-    _service.views.cache_clear()
+    shared.cache_clear()
     import app as app_module
 
     yield app_module
-    _service.views().store.close()
-    _service.views.cache_clear()
+    shared().store.close()
+    shared.cache_clear()
     del os.environ["SCORECARD_DB"]
 
 
@@ -46,13 +46,13 @@ RTA_TITLE = "Children killed or seriously injured in road traffic accidents"
 
 def test_the_indicators_page_lists_benchmarks_after_the_catalogue(app):
     from layouts import indicators
-    from layouts._service import views
+    from service.shared import shared
 
     shown = texts(indicators.layout())
     assert RTA_TITLE in shown and "Benchmark indicators from LAIT (1 of 1)" in shown
     assert "LAIT code RTA" in shown
-    assert shown.index(views().catalogue.indicators["cla_rate"].title) < shown.index(RTA_TITLE)
-    assert "lait_rta" not in views().catalogue.indicators  # the scorecard itself is unchanged
+    assert shown.index(shared().catalogue.indicators["cla_rate"].title) < shown.index(RTA_TITLE)
+    assert "lait_rta" not in shared().catalogue.indicators  # the scorecard itself is unchanged
 
 
 @pytest.mark.parametrize("text, found", [("road traffic", True), ("RTA", True), ("looked after", False)])
@@ -83,13 +83,13 @@ def test_an_unknown_indicator_is_still_refused(app):
     assert "'lait_nothing' is not an indicator in the catalogue" in texts(indicator.layout(indicator="lait_nothing"))
 
 
-# In scorecard.views, where the pages get them ---------------------------------------------------
+# In the service, where the pages get them ---------------------------------------------------
 
-def test_views_search_and_check_take_benchmarks(app):
-    from layouts._service import views
-    from scorecard.views import NotAllowed
+def test_service_search_and_check_take_benchmarks(app):
+    from service.shared import shared
+    from service.errors import NotAllowed
 
-    service = views()
+    service = shared()
     assert [i.id for i in service.search_indicators("road traffic")] == ["lait_rta"]
     assert "lait_rta" in [i.id for i in service.search_indicators("RTA")]
     assert [i.id for i in service.benchmark_indicators()] == ["lait_rta"]
@@ -104,11 +104,11 @@ def test_views_search_and_check_take_benchmarks(app):
 
 
 def test_commentary_goes_on_scorecard_indicators_only(app):
-    from layouts._service import views
+    from service.shared import shared
     from scorecard import schema
-    from scorecard.views import NotAllowed
+    from service.errors import NotAllowed
 
-    service = views()
+    service = shared()
     before = len(service.store.table(schema.commentary))
     with pytest.raises(NotAllowed, match="benchmark indicator"):
         service.add_commentary("lait_rta", service.home, "2024-25 Q4", "Forged note", "analyst")
@@ -116,27 +116,28 @@ def test_commentary_goes_on_scorecard_indicators_only(app):
 
 
 def test_the_catalogue_with_benchmarks_is_built_once_per_data_version(app):
-    from layouts._service import views
+    from service.shared import shared
 
-    service = views()
+    service = shared()
     first = service.catalogue_with_benchmarks()
     assert service.catalogue_with_benchmarks() is first
     service.add_commentary("cla_rate", "E08000027", "2024-25 Q4", "A note changes the data version.", "test")
     assert service.catalogue_with_benchmarks() is not first
 
 
-def test_a_benchmark_loaded_through_views_is_found_at_once(tmp_path):
-    """The same Views, before and after a load: no restart is needed to see a new benchmark."""
+def test_a_benchmark_loaded_through_the_service_is_found_at_once(tmp_path):
+    """The same Service, before and after a load: no restart is needed to see a new benchmark."""
     from scorecard.areas import load_areas
     from scorecard.catalogue import load_catalogue
-    from scorecard.views import NotAllowed, Views
+    from service.application import Service
+    from service.errors import NotAllowed
 
     raw = pd.read_parquet(PUBLIC / "lait_long.parquet")
     raw[raw["Short Desc"] == "LAC"].to_csv(tmp_path / "lait.csv", index=False)
     (tmp_path / "lait_data_dictionary.csv").write_bytes((PUBLIC / "lait_data_dictionary.csv").read_bytes())
     assert main(["load", str(tmp_path / "lait.csv"), "--db", str(tmp_path / "db.duckdb")]) == 0
     with Store.open(tmp_path / "db.duckdb") as store:
-        service = Views(store, load_catalogue(), load_areas())
+        service = Service(store, load_catalogue(), load_areas())
         assert service.search_indicators("road traffic") == [] and service.benchmark_indicators() == []
         with pytest.raises(NotAllowed):
             service.checked_indicator("lait_rta")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.cli import main
+from service.cli import main
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"
 CLA = PUBLIC / "cla_number_and_rate_per_10k_children_2021_2025.csv"
@@ -159,7 +159,7 @@ def test_indicators_lists_fixed_ids_with_ni_codes(capsys):
 
 def test_demo_then_show_from_the_installed_command(tmp_path):
     db = tmp_path / "demo.duckdb"
-    run = [sys.executable, "-m", "scorecard.cli"]
+    run = [sys.executable, "-m", "service.cli"]
     built = subprocess.run([*run, "demo", "--db", str(db)], capture_output=True, text=True, check=True)
     assert "invented" in built.stdout
     again = subprocess.run([*run, "demo", "--if-missing", "--db", str(db)], capture_output=True, text=True)

@@ -6,7 +6,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from scorecard import demo, schema
+from scorecard import metrics, schema
+from service import demo
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
 from scorecard.model import Polarity, Rag
@@ -134,7 +135,7 @@ def test_demo_percentages_round_half_away_from_zero(catalogue, observations):
         rows = observations[(observations.indicator_id == indicator.id)
                             & (observations.status == "") & observations.denominator.gt(0)]
         expected = [
-            demo.round_half_away(100 * n / d, indicator.decimals)
+            metrics.round_half_away(100 * n / d, indicator.decimals)
             for n, d in zip(rows.numerator, rows.denominator)
         ]
         assert list(rows.value) == expected, indicator.id

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorecard.cli import main
+from service.cli import main
 from scorecard.disclosure import Rules, protect
 from scorecard.store import Store
 

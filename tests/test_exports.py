@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from scorecard.cli import main
-from scorecard.exports import csv_text, safe_cell, xlsx_bytes
+from service.cli import main
+from service.exports import csv_text, safe_cell, xlsx_bytes
 
 ATTACKS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
 
@@ -61,7 +61,7 @@ def test_scorecard_rows_keep_symbols_and_numbers():
     from scorecard.areas import load_areas
     from scorecard.periods import parse_period
     from scorecard.quarterly import Scorecard, ScorecardRow
-    from scorecard.exports import scorecard_rows
+    from service.exports import scorecard_rows
 
     common = dict(outcome_area="stay_safe", outcome_area_title="Stay safe", polarity="lower_is_better",
                   unit="rate", decimals=0)

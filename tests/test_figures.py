@@ -15,7 +15,7 @@ import pytest
 from scorecard import metrics
 from scorecard.catalogue import load_catalogue
 from scorecard.figures import (
-    FIGURE_COLUMNS, mid_years, of_record, round_half_away_array, rounded_ratio, with_figures,
+    FIGURE_COLUMNS, mid_years, of_record, rounded_ratio, with_figures,
 )
 
 DUDLEY, WALSALL, STOCKTON, ENGLAND = "E08000027", "E08000030", "E06000004", "E92000001"
@@ -53,7 +53,7 @@ def test_mid_years_rule(period_end, mid_year):
      (1.005, 2, 1.01), (80.0, 0, 80.0), (-0.05, 1, -0.1), (np.nan, 1, np.nan)],
 )
 def test_round_half_away_array(value, decimals, expected):
-    got = round_half_away_array(np.array([value]), decimals)[0]
+    got = metrics.round_half_away_array(np.array([value]), decimals)[0]
     assert got == expected or (np.isnan(expected) and np.isnan(got))
 
 

@@ -4,7 +4,8 @@ import openpyxl
 import pytest
 
 from loaders.pipeline import load_file
-from scorecard import cli, schema
+from scorecard import schema
+from service import cli
 from scorecard.store import Store
 from tests.workbooks import DUDLEY, council_workbook, fresh_store
 

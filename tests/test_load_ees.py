@@ -147,11 +147,11 @@ def test_measures_no_indicator_takes_are_benchmarks(loaded):
 
 
 def test_benchmarks_are_found_by_search(loaded):
-    from scorecard.views import Views
+    from service.application import Service
 
     store, _ = loaded
-    views = Views(store, load_catalogue(), load_areas())
-    found = [indicator.id for indicator in views.search_indicators("no further action")]
+    service = Service(store, load_catalogue(), load_areas())
+    found = [indicator.id for indicator in service.search_indicators("no further action")]
     assert "ees_referrals_no_further_action_percent" in found
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from loaders.pipeline import load_file
 from loaders.template import MARKER_SHEET
-from scorecard import cli, schema
+from scorecard import schema
+from service import cli
 from tests.workbooks import DUDLEY, cell, column_of, filled_template, fresh_store, template_rows
 
 BRIERLEY_HILL = "E08000027-BRH"

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from scorecard.memo import Memo
+from service.memo import Memo
 
 
 def test_threads_asking_together_compute_a_key_once():

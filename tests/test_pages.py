@@ -1,5 +1,5 @@
 """The pages and the functions behind them, without a browser: the app builds, every page lays
-out from the demo data, and scorecard.views gives the counts, movers, exceptions, detail and
+out from the demo data, and the service gives the counts, movers, exceptions, detail and
 commentary the pages show. The browser tests are in browser_pages.py."""
 
 import os
@@ -9,11 +9,12 @@ import pytest
 
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
-from scorecard.demo import write_demo
 from scorecard.periods import latest_complete_quarter, parse_period
 from scorecard.reference import sync_reference
 from scorecard.store import Store
-from scorecard.views import NotAllowed, Views
+from service.demo import write_demo
+from service.application import Service
+from service.errors import NotAllowed
 from tests.workbooks import dudley_cla_csv
 
 QUARTER = latest_complete_quarter(date.today())
@@ -32,9 +33,9 @@ def db(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def views(db):
+def service(db):
     store = Store.open(db)
-    yield Views(store, load_catalogue(), load_areas())
+    yield Service(store, load_catalogue(), load_areas())
     store.close()
 
 
@@ -42,14 +43,14 @@ def views(db):
 def app(db):
     """The real app on the demo database (SCORECARD_DB, as in production)."""
     os.environ["SCORECARD_DB"] = str(db)
-    from layouts import _service
+    from service.shared import shared
 
-    _service.views.cache_clear()
+    shared.cache_clear()
     import app as app_module
 
     yield app_module
-    _service.views().store.close()
-    _service.views.cache_clear()
+    shared().store.close()
+    shared.cache_clear()
     del os.environ["SCORECARD_DB"]
 
 
@@ -122,17 +123,17 @@ def test_indicator_page_shows_counts_symbols_and_loads(app):
     assert "Localities" in shown  # Dudley's townships
 
 
-def test_overview_counts_add_up_to_the_scorecard(views):
-    card = views.scorecard(views.home, QUARTER)
-    tiles = views.overview(card)
-    assert [tile.id for tile in tiles] == [o for o, _ in views.outcome_choices("ecm")]
+def test_overview_counts_add_up_to_the_scorecard(service):
+    card = service.scorecard(service.home, QUARTER)
+    tiles = service.overview(card)
+    assert [tile.id for tile in tiles] == [o for o, _ in service.outcome_choices("ecm")]
     assert sum(sum(tile.counts.values()) for tile in tiles) == len(card.rows)
     assert sum(tile.counts["red"] for tile in tiles) == sum(row.rag == "red" for row in card.rows)
 
 
-def test_movers_are_the_biggest_judged_changes_first(views):
-    card = views.scorecard(views.home, QUARTER)
-    movers = views.movers(card, how_many=5)
+def test_movers_are_the_biggest_judged_changes_first(service):
+    card = service.scorecard(service.home, QUARTER)
+    movers = service.movers(card, how_many=5)
     assert len(movers) == 5
     judged = [m for m in movers if m.row.direction in ("improving", "worsening")]
     assert movers[: len(judged)] == judged
@@ -143,46 +144,46 @@ def test_movers_are_the_biggest_judged_changes_first(views):
             (mover.row.value - mover.row.previous_value) / abs(mover.row.previous_value))
 
 
-def test_exceptions_are_reds_and_worsening_ambers_only(views):
-    card = views.scorecard(views.home, QUARTER)
-    found = views.exceptions(card)
+def test_exceptions_are_reds_and_worsening_ambers_only(service):
+    card = service.scorecard(service.home, QUARTER)
+    found = service.exceptions(card)
     assert found, "the demo data has exceptions"
     assert all(r.rag == "red" or (r.rag == "amber" and r.direction == "worsening") for r in found)
     expected = [r for r in card.rows if r.rag == "red" or (r.rag == "amber" and r.direction == "worsening")]
     assert [r.indicator_id for r in found] == [r.indicator_id for r in expected]
 
 
-def test_commentary_edit_shows_at_once_and_keeps_earlier_versions(views):
-    before = views.scorecard(views.home, QUARTER)
-    views.add_commentary("cla_rate", views.home, QUARTER.label, "First note.", "analyst one")
-    views.add_commentary("cla_rate", views.home, QUARTER.label, "Second note.", "analyst two")
-    after = views.scorecard(views.home, QUARTER)
+def test_commentary_edit_shows_at_once_and_keeps_earlier_versions(service):
+    before = service.scorecard(service.home, QUARTER)
+    service.add_commentary("cla_rate", service.home, QUARTER.label, "First note.", "analyst one")
+    service.add_commentary("cla_rate", service.home, QUARTER.label, "Second note.", "analyst two")
+    after = service.scorecard(service.home, QUARTER)
     assert after is not before  # the cache key moved on
     row = next(r for r in after.rows if r.indicator_id == "cla_rate")
     assert (row.commentary, row.commentary_author) == ("Second note.", "analyst two")
-    detail = views.indicator_detail(views.checked_indicator("cla_rate"), views.home, QUARTER)
+    detail = service.indicator_detail(service.checked_indicator("cla_rate"), service.home, QUARTER)
     texts_kept = [note["text"] for note in detail.commentary_history]
     assert texts_kept[:2] == ["Second note.", "First note."]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 4001])
-def test_empty_or_overlong_commentary_is_refused(views, text):
+def test_empty_or_overlong_commentary_is_refused(service, text):
     with pytest.raises(NotAllowed):
-        views.add_commentary("cla_rate", views.home, QUARTER.label, text, "analyst")
+        service.add_commentary("cla_rate", service.home, QUARTER.label, text, "analyst")
 
 
-def test_scorecard_is_cached_until_the_data_changes(views, tmp_path):
-    first = views.scorecard(views.home, QUARTER)
-    assert views.scorecard(views.home, QUARTER) is first
+def test_scorecard_is_cached_until_the_data_changes(service, tmp_path):
+    first = service.scorecard(service.home, QUARTER)
+    assert service.scorecard(service.home, QUARTER) is first
     upload = dudley_cla_csv(tmp_path / "cla_dudley.csv", year=2016)
-    report = views.upload(upload, views.home, dry_run=False, user="analyst", file_name=upload.name)
+    report = service.upload(upload, service.home, dry_run=False, user="analyst", file_name=upload.name)
     assert report.status == "loaded", report.problems
-    assert views.scorecard(views.home, QUARTER) is not first
-    views.revert(report.load_id)
+    assert service.scorecard(service.home, QUARTER) is not first
+    service.revert(report.load_id)
 
 
-def test_indicator_detail_series_has_target_band_and_comparators(views):
-    detail = views.indicator_detail(views.checked_indicator("breastfeeding_6_8_weeks"), views.home, QUARTER)
+def test_indicator_detail_series_has_target_band_and_comparators(service):
+    detail = service.indicator_detail(service.checked_indicator("breastfeeding_6_8_weeks"), service.home, QUARTER)
     assert detail.points
     assert [p.period_end for p in detail.points] == sorted(p.period_end for p in detail.points)
     targeted = [p for p in detail.points if p.target is not None]
@@ -193,26 +194,26 @@ def test_indicator_detail_series_has_target_band_and_comparators(views):
     assert all(p.load_id is not None for p in detail.points if p.value is not None)
 
 
-def test_catalogue_search_by_words_and_ni_code(views):
-    assert [i.id for i in views.search_indicators("NI 62")] == ["placement_stability_three_moves"]
-    assert views.search_indicators("no such words anywhere") == []
-    assert len(views.search_indicators("")) == len(views.catalogue.indicators)
+def test_catalogue_search_by_words_and_ni_code(service):
+    assert [i.id for i in service.search_indicators("NI 62")] == ["placement_stability_three_moves"]
+    assert service.search_indicators("no such words anywhere") == []
+    assert len(service.search_indicators("")) == len(service.catalogue.indicators)
 
 
 @pytest.mark.parametrize("bad", ["Q5 2025", "2025", "31 March 2025"])
-def test_only_financial_quarters_are_accepted_from_the_url(views, bad):
+def test_only_financial_quarters_are_accepted_from_the_url(service, bad):
     with pytest.raises(NotAllowed):
-        views.checked_quarter(bad)
+        service.checked_quarter(bad)
 
 
-def test_quarter_choices_start_at_the_latest_complete_quarter(views):
-    choices = views.quarter_choices(date(2026, 2, 1))
+def test_quarter_choices_start_at_the_latest_complete_quarter(service):
+    choices = service.quarter_choices(date(2026, 2, 1))
     assert choices[0] == "2025-26 Q3"
     assert parse_period(choices[1]).end < parse_period(choices[0]).end
 
 
 @pytest.mark.parametrize("button", ["download-csv", "download-xlsx"])
-def test_scorecard_download_matches_the_page_and_keeps_symbols(app, views, button):
+def test_scorecard_download_matches_the_page_and_keeps_symbols(app, service, button):
     import io
 
     from dash._callback_context import context_value
@@ -234,7 +235,7 @@ def test_scorecard_download_matches_the_page_and_keeps_symbols(app, views, butto
         import csv
         lines = list(csv.reader(io.StringIO(sent["content"])))
     header, rows = lines[0], lines[1:]
-    card = views.scorecard(views.home, QUARTER, "ecm", "stay_safe")
+    card = service.scorecard(service.home, QUARTER, "ecm", "stay_safe")
     assert len(rows) == len(card.rows) > 0
     latest = header.index("Latest")
     for line, row in zip(rows, card.rows):
@@ -256,15 +257,15 @@ def test_scorecard_download_refuses_an_area_not_on_the_list(app):
         scorecard.download(1, 0, {"area": "../../etc/passwd", "period": QUARTER.label})
 
 
-def test_warming_works_out_the_home_scorecard_before_anyone_asks(views, monkeypatch):
-    from scorecard import views as views_module
+def test_warming_works_out_the_home_scorecard_before_anyone_asks(service, monkeypatch):
+    from service import application
 
     worked_out = []
-    real = views_module.quarterly_scorecard
-    monkeypatch.setattr(views_module, "quarterly_scorecard", lambda *a, **k: worked_out.append(a[3]) or real(*a, **k))
-    views = Views(views.store, views.catalogue, views.areas)  # as a server starts: nothing cached
-    views.warm()
-    assert worked_out == [views.home]
-    card = views.scorecard(views.home, latest_complete_quarter(date.today()))
-    assert worked_out == [views.home]  # the page's request found it ready
+    real = application.quarterly_scorecard
+    monkeypatch.setattr(application, "quarterly_scorecard", lambda *a, **k: worked_out.append(a[3]) or real(*a, **k))
+    service = Service(service.store, service.catalogue, service.areas)  # as a server starts: nothing cached
+    service.warm()
+    assert worked_out == [service.home]
+    card = service.scorecard(service.home, latest_complete_quarter(date.today()))
+    assert worked_out == [service.home]  # the page's request found it ready
     assert card.rows

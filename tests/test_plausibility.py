@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scorecard.cli import main
+from service.cli import main
 from scorecard.plausibility import out_of_line
 
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "public"

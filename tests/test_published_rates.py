@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorecard import figures
+from scorecard import figures, metrics
 from scorecard.catalogue import load_catalogue
-from scorecard.cli import main
+from service.cli import main
 from scorecard.reconcile import REVISED_POPULATION, ROUNDED_COUNT, checks, reconcile
 from scorecard.store import Store
 
@@ -41,7 +41,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shown(store):
-    rows = figures.every_source(store, None, breakdown=None)
+    rows = store.observations(None, breakdown=None)
     record = figures.of_record(rows, store.sources())
     population = figures.populations(store)
     return rows, figures.with_figures(record, population, load_catalogue()), population
@@ -60,7 +60,7 @@ def test_every_published_figure_of_record_is_shown_as_published(shown):
     key = [*figures.KEY, "source"]
     chosen = record.merge(published[key + ["value"]].rename(columns={"value": "printed"}), on=key)
     decimals = chosen["decimals"].fillna(1).astype(int).to_numpy()
-    printed = figures.round_half_away_array(chosen["printed"].to_numpy(), decimals)
+    printed = metrics.round_half_away_array(chosen["printed"].to_numpy(), decimals)
     exact = np.isclose(chosen["figure_value"].to_numpy(), printed, rtol=0, atol=1e-9)
     write_report(
         f"{len(published):,} figures published in the files; {len(chosen):,} are figures of record, "
@@ -167,10 +167,11 @@ def test_two_orders_of_loading_give_identical_scorecards(store, tmp_path_factory
 
 def test_the_reconciliation_page_lists_dudleys_differences_with_reasons(store):
     from scorecard.areas import load_areas
-    from scorecard.views import NotAllowed, Views
+    from service.application import Service
+    from service.errors import NotAllowed
 
-    views = Views(store, load_catalogue(), load_areas())
-    reasons, compared, agree, differences = views.reconciliation(None, "E08000027")
+    service = Service(store, load_catalogue(), load_areas())
+    reasons, compared, agree, differences = service.reconciliation(None, "E08000027")
     assert compared > agree > 0 and reasons and "unexplained" not in reasons
     assert all(row["area_code"] == "E08000027" and row["reason"] for row in differences)
     # CIN at 31 March 2024: DfE's 317.5 against 316.0 from the count and today's population.
@@ -186,4 +187,4 @@ def test_the_reconciliation_page_lists_dudleys_differences_with_reasons(store):
         if row["suppressed"]:
             assert row["published"] is None and row["computed"] is None and row["numerator"] is None
     with pytest.raises(NotAllowed):
-        views.reconciliation("no_such_indicator", "E08000027")
+        service.reconciliation("no_such_indicator", "E08000027")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from scorecard import metrics, schema
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
-from scorecard.demo import write_demo
+from service.demo import write_demo
 from scorecard.model import Polarity
 from scorecard.periods import latest_complete_quarter, parse_period
 from scorecard.quarterly import quarterly_scorecard

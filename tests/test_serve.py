@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from scorecard.cli import main
-from scorecard.serve import gunicorn_command
+from service.cli import main
+from service.serve import gunicorn_command
 from tests.browser import free_port
 
 
@@ -46,7 +46,7 @@ def test_serve_answers_healthz_and_pages(backend, tmp_path, request):
     assert main(["demo", "--db", db]) == 0
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "scorecard.cli", "serve", "--db", db, "--port", str(port)],
+        [sys.executable, "-m", "service.cli", "serve", "--db", db, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:

@@ -8,7 +8,7 @@ import pytest
 
 from loaders.sources import DEFAULT_SOURCES_PATH, SourcesError, load_sources, parse_sources
 from scorecard.catalogue import CatalogueError, load_catalogue
-from scorecard.cli import main
+from service.cli import main
 
 
 def line_of(text: str, fragment: str, nth: int = 0) -> int:

@@ -188,7 +188,7 @@ def test_commentary_versions_are_kept(store):
 def test_both_backends_give_the_same_scorecard(postgres_server, tmp_path):
     from scorecard.areas import load_areas
     from scorecard.catalogue import load_catalogue
-    from scorecard.demo import write_demo
+    from service.demo import write_demo
     from scorecard.periods import parse_period
     from scorecard.quarterly import quarterly_scorecard
     from scorecard.reference import sync_reference

@@ -5,14 +5,14 @@ import sys
 
 import pytest
 
-from scorecard import users
-from scorecard.audit import entries
-from scorecard.cli import main
+from service import users
+from service.audit import entries
+from service.cli import main
 from scorecard.store import Store
 
 
 def run(*args, password=None):
-    return subprocess.run([sys.executable, "-m", "scorecard.cli", *args], input=password,
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], input=password,
                           capture_output=True, text=True)
 
 

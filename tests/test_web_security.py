@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scorecard import audit, schema, users
-from scorecard.cli import main
+from scorecard import schema
 from scorecard.store import Store
+from service import audit, users
+from service.cli import main
 
 PASSWORD = "a long enough password"
 
@@ -35,13 +36,13 @@ def secured(tmp_path_factory):
     import importlib
 
     import app as app_module
-    import layouts._service as service
+    from service.shared import shared
 
-    service.views.cache_clear()
+    shared.cache_clear()
     app_module = importlib.reload(app_module)
     yield app_module, db
-    service.views().store.close()
-    service.views.cache_clear()
+    shared().store.close()
+    shared.cache_clear()
     patch.undo()
 
 
@@ -142,7 +143,7 @@ def test_the_same_request_from_an_analyst_does_revert(secured):
     assert b"reverted" in done.data
     assert load_status(db) == "reverted"
     with Store.open(db) as store:
-        from scorecard.audit import entries
+        from service.audit import entries
         assert any(e["action"] == "revert" and e["who"] == "anna" for e in entries(store))
 
 
@@ -243,7 +244,7 @@ def forged_audit_download(test_client):
 
 def audit_entries(db) -> list[dict]:
     with Store.open(db) as store:
-        from scorecard.audit import entries
+        from service.audit import entries
         return entries(store)
 
 
@@ -288,19 +289,19 @@ def test_the_admins_audit_download_has_no_formulas(secured):
 
 
 def audit_export_risky():
-    from scorecard.exports import RISKY_STARTS
+    from service.exports import RISKY_STARTS
     return RISKY_STARTS
 
 
 def test_an_upload_over_the_limit_is_refused_before_it_is_decoded(secured, tmp_path, monkeypatch):
     """The browser's own limit can be skipped by a forged request: the server checks too."""
-    from layouts import upload
+    from service import uploads
 
     monkeypatch.chdir(tmp_path)
-    limit = upload.MAX_BYTES * 4 // 3  # as base64
+    limit = uploads.MAX_BYTES * 4 // 3  # as base64
     with pytest.raises(ValueError, match="larger than 50 MB"):
-        upload._saved("data:text/csv;base64," + "A" * (limit + 4096), "big.csv")
-    saved = upload._saved("data:text/csv;base64," + "QUJD" * 1000, "fine.csv")
+        uploads.keep("data:text/csv;base64," + "A" * (limit + 4096), "big.csv")
+    saved = uploads.keep("data:text/csv;base64," + "QUJD" * 1000, "fine.csv")
     assert saved.read_bytes() == b"ABC" * 1000 and saved.parent == Path("data/uploads")
 
 
@@ -308,9 +309,9 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_decoded(secured, tmp_p
                                                ("odd.x y", ""), ("figures.CSV", ".csv")])
 def test_uploads_are_saved_under_a_generated_name_keeping_only_a_plain_extension(secured, tmp_path, monkeypatch,
                                                                                   name, suffix):
-    from layouts import upload
+    from service import uploads
 
     monkeypatch.chdir(tmp_path)
-    saved = upload._saved("data:application/octet-stream;base64,QUJD", name)
+    saved = uploads.keep("data:application/octet-stream;base64,QUJD", name)
     assert saved.parent == Path("data/uploads") and saved.suffix == suffix
     assert re.fullmatch(r"[0-9a-f]{32}", saved.stem)

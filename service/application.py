@@ -66,10 +66,6 @@ class Service:
             raise NotAllowed(str(missing)) from missing
         return cls(store, catalogue, areas)
 
-    @property
-    def url(self) -> str:
-        return self.store.url
-
     def close(self) -> None:
         self.store.close()
 

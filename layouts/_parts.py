@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from layouts._state import KEYS, href, is_projector
 from service.access import is_admin, sign_in_notice, signed_in
-from service.display import number  # noqa: F401 - the pages' one way to show a number
+from service.display import number, trend_marks, trend_words  # the pages' one way to show a number
 from service.errors import NotAllowed
 from service.shared import shared
 
@@ -17,7 +17,6 @@ DIRECTION_SIGNS = {
     "improving": "↗", "worsening": "↘", "no change": "→", "higher": "↑", "lower": "↓",
     "not available": "–",
 }
-SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def rag_badge(word: str) -> html.Span:
@@ -34,15 +33,12 @@ def direction_badge(direction: str) -> html.Span:
     )
 
 
-def sparkline(values: list) -> html.Span:
+def sparkline(values: list, decimals: int) -> html.Span:
     """A text sparkline: light, and read out as its numbers by screen readers."""
-    known = [value for value in values if value is not None]
-    if len(known) < 2:
+    marks = trend_marks(values)
+    if not marks:
         return html.Span("")
-    low, high = min(known), max(known)
-    span = (high - low) or 1
-    marks = "".join(" " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values)
-    spoken = ", ".join("missing" if v is None else f"{v:g}" for v in values)
+    spoken = trend_words(values, decimals)
     return html.Span(marks, className="sparkline", title=f"Trend: {spoken}", **{"aria-label": f"Trend: {spoken}", "role": "img"})
 
 

@@ -4,7 +4,7 @@ count would give, each difference with its reason (scorecard reconcile on the co
 import dash
 from dash import html
 
-from layouts._parts import no_data, page, problem_page, state_of
+from layouts._parts import no_data, number, page, problem_page, state_of
 from service.errors import NotAllowed
 from service.shared import shared
 
@@ -49,7 +49,4 @@ def layout(**query):
 
 
 def _shown(row: dict, name: str) -> str:
-    if row["suppressed"]:
-        return "[c]"
-    value = row[name]
-    return "" if value is None or value != value else f"{value:g}"
+    return "[c]" if row["suppressed"] else number(row[name], row["decimals"])

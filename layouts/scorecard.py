@@ -127,7 +127,7 @@ def _row_cells(row, state) -> dict:
         html.Td(_compared(row.region, decimals, row, "Region")),
         html.Td(number(row.sn_mean, decimals)),
         html.Td(row.quartile or ""),
-        html.Td(sparkline(row.trend)),
+        html.Td(sparkline(row.trend, row.decimals)),
         html.Td(note),
     ]
     return dict(zip(COLUMNS, cells))

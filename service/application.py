@@ -221,14 +221,13 @@ class Service:
 
     # Reconciliation ---------------------------------------------------------------------
 
-    def reconcile(self, indicator_ids: list[str] | None, area_codes: list[str] | None,
-                  with_benchmarks: bool = True) -> Reconciliation:
+    def reconcile(self, indicator_ids: list[str] | None, area_codes: list[str] | None) -> Reconciliation:
         """Every figure with more than one source, and every published figure checked against
-        its count, for the indicators and areas given (None: all). The command line works
-        benchmark indicators' figures out at the catalogue's defaults (with_benchmarks=False)."""
+        its count, for the indicators and areas given (None: all); benchmark indicators'
+        figures at their own decimals."""
         rows = self.store.observations(indicator_ids, area_codes)
-        catalogue = self.catalogue_with_benchmarks() if with_benchmarks else self.catalogue
-        return reconciliation(rows, figures.populations(self.store, area_codes), self.store.sources(), catalogue)
+        return reconciliation(rows, figures.populations(self.store, area_codes), self.store.sources(),
+                              self.catalogue_with_benchmarks())
 
     def reconciliation(self, indicator_id: str | None, area: str | None) -> tuple[dict[str, int], int, int, list[dict]]:
         """Reasons with their counts, figures compared, figures that agree, and the differences
@@ -244,7 +243,8 @@ class Service:
             small = row["numerator"] is not None and not pd.isna(row["numerator"]) and 1 <= row["numerator"] <= threshold
             listed.append({**row, "numerator": None if small else row["numerator"],
                            "published": None if small else row["published"],
-                           "computed": None if small else row["computed"], "suppressed": small})
+                           "computed": None if small else row["computed"], "suppressed": small,
+                           "decimals": self.decimals_of(row["indicator_id"])})
         return result.counts(), result.compared, result.matched, listed
 
     # Loads ------------------------------------------------------------------------------
@@ -278,6 +278,12 @@ class Service:
     def catalogue_search(self, text: str | None) -> tuple[list[Indicator], int]:
         """search_indicators, and how many benchmark indicators there are in all."""
         return self.search_indicators(text), len(self.benchmark_indicators())
+
+    def decimals_of(self, indicator_id: str) -> int:
+        """The decimals an indicator's figures are shown with; 1 for one no catalogue describes,
+        as its figures are worked out (scorecard.figures.with_figures)."""
+        found = self.catalogue_with_benchmarks().indicators.get(indicator_id)
+        return found.decimals if found is not None else 1
 
     def with_localities(self) -> set[str]:
         """Indicators with a breakdown by township."""

@@ -144,7 +144,8 @@ def run_reconcile(args) -> int:
     ids = sorted(arguments.indicator_ids(catalogue, args.indicator)) if args.indicator else None
     codes = [arguments.area_code(areas, args.area)] if args.area else None
     with open_service(args) as service:
-        result = service.reconcile(ids, codes, with_benchmarks=False)
+        result = service.reconcile(ids, codes)
+        decimals = {name: service.decimals_of(name) for name in result.differences["indicator_id"].unique()}
     differences = result.differences[RECONCILE_COLUMNS]
     if args.format == "json":
         print(json.dumps({"compared": result.compared, "agree": result.matched, "reasons": result.counts(),
@@ -159,14 +160,10 @@ def run_reconcile(args) -> int:
         listed = differences.head(args.limit)
         print_table(
             ["Indicator", "Area", "Period", "Source", "Check", "Published", "Other", "Reason"],
-            [[row.indicator_id, row.area_code, row.period, row.source, row.check, _number_text(row.published),
-              _number_text(row.computed), row.reason] for row in listed.itertuples()],
+            [[row.indicator_id, row.area_code, row.period, row.source, row.check,
+              shown(row.published, decimals[row.indicator_id]), shown(row.computed, decimals[row.indicator_id]),
+              row.reason] for row in listed.itertuples()],
         )
         if len(differences) > args.limit:
             print(f"... and {len(differences) - args.limit:,} more (--format csv lists every one)")
     return 0
-
-
-def _number_text(value) -> str:
-    """Published and worked-out figures as they are, every digit: the differences are the point."""
-    return "" if value is None or value != value else f"{value:g}"

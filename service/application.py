@@ -23,7 +23,7 @@ from scorecard.reconcile import COLUMNS as RECONCILE_COLUMNS
 from scorecard.reconcile import Reconciliation, reconciliation
 from scorecard.reference import benchmark_indicators, sync_reference
 from scorecard.store import MissingDatabaseError, RevertError, Store, database_url
-from service import audit, detail, loads, summaries
+from service import audit, detail, summaries
 from service.errors import NotAllowed
 from service.memo import Memo
 
@@ -40,6 +40,7 @@ def reference_data() -> tuple[Catalogue, AreaDirectory]:
 
 
 def database_exists(db: str | None) -> bool:
+    """Whether there is a database on --db (else SCORECARD_DB, else the default file)."""
     try:
         Store.open(db).close()
     except MissingDatabaseError:
@@ -48,6 +49,9 @@ def database_exists(db: str | None) -> bool:
 
 
 class Service:
+    """The application over one store: choices and checks, cached scorecards, commentary,
+    reconciliation and loads."""
+
     def __init__(self, store: Store, catalogue: Catalogue, areas: AreaDirectory, home: str = DEFAULT_HOME_LA):
         self.store, self.catalogue, self.areas, self.home = store, catalogue, areas, home
         self._cached = Memo(self._scorecard, size=256)
@@ -204,6 +208,8 @@ class Service:
 
     def upload(self, path, area: str | None, *, dry_run: bool, user: str, file_name: str):
         """One file from the upload page: checked (dry_run) or loaded (service.loads)."""
+        from service import loads  # the loaders only when a file comes: the command line starts quicker
+
         return loads.upload(self, path, area, dry_run=dry_run, user=user, file_name=file_name)
 
     def add_commentary(self, indicator_id: str, area: str, quarter: str, text: str, author: str) -> int:

@@ -6,7 +6,6 @@ commentary, users and restores); this is the log read back, for the page and the
 
 from scorecard.store import AUDIT_COLUMNS as COLUMNS
 from scorecard.store import Store
-from service import exports
 
 
 def entries(store: Store) -> list[dict]:
@@ -21,4 +20,6 @@ def latest(store: Store, how_many: int) -> tuple[list[dict], int]:
 
 def download_csv(store: Store) -> str:
     """The whole log as a CSV for admins, formula-safe like every other download."""
+    from service import exports  # openpyxl, for workbooks, only when a download is made
+
     return exports.csv_text(COLUMNS, [[entry[name] for name in COLUMNS] for entry in entries(store)])

@@ -5,7 +5,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from service import audit, backup, exports, serve, users
+from service import users
 from service.cli.common import UserError, open_service, print_table
 
 
@@ -17,6 +17,8 @@ def add_serve(commands) -> None:
 
 
 def run_serve(args) -> int:
+    from service import serve
+
     with open_service(args) as service:  # a missing database is explained here, not in a worker's log
         service.sync_reference()  # once, before the workers start together
     return serve.serve(args.db, args.host, args.port)
@@ -29,6 +31,8 @@ def add_backup(commands) -> None:
 
 
 def run_backup(args) -> int:
+    from service import backup
+
     with open_service(args) as service:
         manifest = backup.backup(service.store, Path(args.file))
     print(f"Backed up {sum(manifest['tables'].values()):,} rows from {len(manifest['tables'])} tables to {args.file}.")
@@ -42,6 +46,8 @@ def add_restore(commands) -> None:
 
 
 def run_restore(args) -> int:
+    from service import backup
+
     if not Path(args.file).is_file():
         raise UserError(f"{args.file}: no such file")
     with open_service(args, create=True) as service:
@@ -99,6 +105,8 @@ def add_audit(commands) -> None:
 
 
 def run_audit(args) -> int:
+    from service import audit, exports
+
     with open_service(args) as service:
         found = audit.entries(service.store)
     rows = [[entry[name] for name in audit.COLUMNS] for entry in found]

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from service import arguments, demo, loads
+from service import arguments
 from service.application import database_exists, database_url, reference_data
 from service.cli.common import UserError, open_service, print_table
 
@@ -19,6 +19,8 @@ def add_demo(commands) -> None:
 
 
 def run_demo(args) -> int:
+    from service import demo  # here, as the old command did: each subcommand starts quickly
+
     url = database_url(args.db)
     if args.if_missing and database_exists(args.db):
         print(f"Database already exists: {url}. Leaving it as it is.")
@@ -41,6 +43,8 @@ def add_load(commands) -> None:
 
 
 def run_load(args) -> int:
+    from service import loads  # here, as the old command did: each subcommand starts quickly
+
     _catalogue, areas = reference_data()
     home = arguments.area_code(areas, args.area)
     missing = [name for name in args.files if not Path(name).is_file()]
@@ -138,6 +142,8 @@ def add_template(commands) -> None:
 
 
 def run_template(args) -> int:
+    from service import loads  # here, as the old command did: each subcommand starts quickly
+
     if not args.output.lower().endswith(".xlsx"):
         raise UserError(f"{args.output}: the template is an Excel workbook; give a name ending .xlsx")
     catalogue, areas = reference_data()
@@ -155,6 +161,8 @@ def add_sources(commands) -> None:
 
 
 def run_sources(args) -> int:
+    from service import loads  # here, as the old command did: each subcommand starts quickly
+
     layouts = loads.known_layouts()
     if args.format == "json":
         json.dump(layouts, sys.stdout, indent=2)

@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from service import arguments, exports
+from service import arguments
 from service.application import RECONCILE_COLUMNS, reference_data
 from service.cli.common import UserError, open_service, print_table, shown
 
@@ -53,6 +53,8 @@ def run_show(args) -> int:
 
 def _export(args, rows: list[dict]) -> None:
     """CSV or XLSX of every field, as the JSON gives them, with no cell that can run as a formula."""
+    from service import exports  # openpyxl only for a download
+
     header = list(rows[0]) if rows else JSON_FIELDS_FIRST
     values = [[", ".join(map(str, v)) if isinstance(v, list) else v for v in row.values()] for row in rows]
     if args.format == "xlsx":

@@ -1,5 +1,8 @@
 """Scorecard's web app. `python app.py` serves it on http://127.0.0.1:8050; `gunicorn app:server`
-serves it in production. The database comes from SCORECARD_DB, as for the command line."""
+serves it in production. The database comes from SCORECARD_DB, as for the command line.
+
+Here the pages (layouts/) are wired to the service: sign-in and security headers, the
+service worked out ahead of the first visitor, and /healthz."""
 
 import logging
 import os
@@ -8,7 +11,8 @@ from pathlib import Path
 import dash
 from dash import dcc, html, set_props
 
-from layouts._service import web_security
+from service import serve, web_security
+from service.shared import shared
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("scorecard.app")
@@ -53,9 +57,7 @@ def create_app() -> dash.Dash:
         html.P(id="error-banner", hidden=True, role="alert", className="error-summary"),
         dash.page_container,
     ])
-    security = web_security()
-    if security is not None:
-        security.install(app)  # sign-in and security headers
+    web_security.install(app)  # sign-in and security headers
     return app
 
 
@@ -64,17 +66,12 @@ server = app.server
 # A server works out the home scorecard as it starts, so the first visitor does not wait;
 # `scorecard serve` and `python app.py` do, an import for tests does not. SCORECARD_WARM=off stops it.
 if os.environ.get("SCORECARD_WARM", "on" if __name__ == "__main__" else "off") == "on":
-    from layouts._service import views
-
-    views().warm_in_background()
+    shared().warm_in_background()
 
 
 @server.route("/healthz")
 def healthz():
-    from layouts._service import views
-    from scorecard.serve import healthz as check
-
-    return check(views().store)
+    return serve.healthz(shared())
 
 if __name__ == "__main__":
     app.run(

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from scorecard.cli import main as cli  # noqa: E402
+from service.cli import main as cli  # noqa: E402
 from scorecard.periods import latest_complete_quarter  # noqa: E402
 from tests.browser import launch, served_app, wait_until_ready  # noqa: E402
 

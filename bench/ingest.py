@@ -73,7 +73,7 @@ def bare_read(workbook: Path) -> dict:
 
 def full_load(workbook: Path, db: str) -> dict:
     """`scorecard load` into db: a DuckDB file or a PostgreSQL URL."""
-    from scorecard.cli import main
+    from service.cli import main
 
     started = time.perf_counter()
     code = main(["load", str(workbook), "--db", db, "--user", "bench"])

@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from scorecard.cli import main as cli  # noqa: E402
+from service.cli import main as cli  # noqa: E402
 from scorecard.periods import latest_complete_quarter  # noqa: E402
 from tests.browser import free_port, launch  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
@@ -118,7 +118,7 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = tempfile.TemporaryFile()  # the server's output, shown if it fails to start
-        process = subprocess.Popen([sys.executable, "-m", "scorecard.cli", "serve", "--db", url, "--port", str(port)],
+        process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--db", url, "--port", str(port)],
                                    stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, "SCORECARD_SIGN_IN": "off"})
         try:

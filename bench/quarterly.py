@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scorecard.areas import load_areas
 from scorecard.catalogue import load_catalogue
-from scorecard.demo import write_demo
+from service.demo import write_demo
 from scorecard.periods import latest_complete_quarter
 from scorecard.quarterly import NationalFigures, quarterly_scorecard
 from scorecard.reference import sync_reference

@@ -2,11 +2,14 @@
 
 from functools import lru_cache
 
+import dash
 from dash import dcc, html
 
-from layouts._service import views
-from layouts._state import href, is_projector
-from scorecard.views import NotAllowed
+from layouts._state import KEYS, href, is_projector
+from service.access import is_admin, sign_in_notice, signed_in
+from service.display import number, trend_marks, trend_words  # the pages' one way to show a number
+from service.errors import NotAllowed
+from service.shared import shared
 
 RAG_SHAPES = {"green": "●", "amber": "▲", "red": "■", "no judgement": "○"}
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "no judgement": "No judgement"}
@@ -14,12 +17,6 @@ DIRECTION_SIGNS = {
     "improving": "↗", "worsening": "↘", "no change": "→", "higher": "↑", "lower": "↓",
     "not available": "–",
 }
-NAV = [
-    ("/", "Overview"), ("/scorecard", "Outcome scorecard"), ("/exceptions", "Exceptions"),
-    ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/upload", "Upload"), ("/loads", "Loads"),
-]
-ADMIN_NAV = [("/audit", "Audit log")]
-SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def rag_badge(word: str) -> html.Span:
@@ -36,20 +33,13 @@ def direction_badge(direction: str) -> html.Span:
     )
 
 
-def sparkline(values: list) -> html.Span:
+def sparkline(values: list, decimals: int) -> html.Span:
     """A text sparkline: light, and read out as its numbers by screen readers."""
-    known = [value for value in values if value is not None]
-    if len(known) < 2:
+    marks = trend_marks(values)
+    if not marks:
         return html.Span("")
-    low, high = min(known), max(known)
-    span = (high - low) or 1
-    marks = "".join(" " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values)
-    spoken = ", ".join("missing" if v is None else f"{v:g}" for v in values)
+    spoken = trend_words(values, decimals)
     return html.Span(marks, className="sparkline", title=f"Trend: {spoken}", **{"aria-label": f"Trend: {spoken}", "role": "img"})
-
-
-def number(value, decimals: int) -> str:
-    return "" if value is None else f"{value:,.{decimals}f}"
 
 
 def picker(label: str, name: str, options: list[tuple[str, str]], value) -> html.Div:
@@ -75,7 +65,7 @@ def _options(options: tuple[tuple[str, str], ...], value) -> list[html.Option]:
 def controls(path: str, state: dict, extra: list | None = None) -> html.Form:
     """A GET form, as GOV.UK filters are: choosing puts the state in the URL, so back,
     forward and copied links all work."""
-    service = views()
+    service = shared()
     framework = state.get("framework", "ecm")
     quarters = service.quarter_choices()
     kept = [dcc.Input(type="hidden", name=key, value=state[key], id=f"keep-{key}") for key in ("indicator", "view") if state.get(key)]
@@ -97,13 +87,12 @@ def controls(path: str, state: dict, extra: list | None = None) -> html.Form:
 
 def banners() -> list:
     found = []
-    if views().is_demo():
+    if shared().is_demo():
         found.append(html.P(
             [html.Strong("Demonstration data. "), "These figures are invented to show how Scorecard works. "
              "They are not real figures for Dudley or any other area."],
             className="banner banner-demo", role="note",
         ))
-    from layouts._service import sign_in_notice
     notice = sign_in_notice()
     if notice:
         found.append(html.P(notice, className="banner banner-sign-in", role="note"))
@@ -136,14 +125,16 @@ def page(path: str, state: dict, title: str, body, with_controls: bool = True, e
 
 
 def nav_links() -> list[tuple[str, str]]:
-    """The audit log is listed only for admins; the page itself refuses everyone else too."""
-    from layouts._service import is_admin
-    return NAV + ADMIN_NAV if is_admin() else NAV
+    """The pages registered with `nav=True`, in their declared order. A page registered with
+    `admin_only=True` is listed only for admins; the page itself refuses everyone else too."""
+    admin = is_admin()
+    pages = sorted(dash.page_registry.values(), key=lambda page: page["order"])
+    return [(page["path"], page["name"]) for page in pages
+            if page.get("nav") and (admin or not page.get("admin_only"))]
 
 
 def account() -> list:
     """Who is signed in, and a sign-out button (a POST, so a link on another site cannot sign anyone out)."""
-    from layouts._service import signed_in
     who = signed_in()
     if who is None:
         return []
@@ -168,7 +159,7 @@ def no_data(message: str) -> html.P:
 
 def chosen(state: dict):
     """The scorecard the URL asks for, checked against the server's lists (NotAllowed if not)."""
-    service = views()
+    service = shared()
     framework = service.checked_framework(state.get("framework"))
     outcome = state.get("outcome")
     if outcome not in {key for key, _ in service.outcome_choices(framework)}:

@@ -7,10 +7,12 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from layouts._parts import no_data, page, state_of
-from layouts._service import is_admin, require_admin, views
-from scorecard import audit
+from service import actions
+from service.access import is_admin
+from service.shared import shared
 
-dash.register_page(__name__, path="/audit", title="Audit log - Scorecard", name="Audit log")
+dash.register_page(__name__, path="/audit", title="Audit log - Scorecard", name="Audit log", order=7, nav=True,
+                   admin_only=True)
 
 SHOWN = 500  # the page stays quick; the download has every entry
 
@@ -22,7 +24,7 @@ def layout(**query):
                       className="no-data", role="alert")
         return page("/audit", state, "Audit log", body, with_controls=False)
     body = html.Div([
-        html.P("Every load, revert, commentary, target, catalogue, user and restore change, newest first. "
+        html.P("Every load, revert, commentary, user and restore change, newest first. "
                "Entries are never changed or removed.", className="lede"),
         html.Button("Download the whole log (CSV)", id="audit-download-button", className="button", n_clicks=0),
         dcc.Download(id="audit-download"),
@@ -32,7 +34,7 @@ def layout(**query):
 
 
 def audit_table():
-    entries, total = audit.latest(views().store, SHOWN)
+    entries, total = shared().audit_log(SHOWN)
     if not entries:
         return no_data("Nothing has been recorded yet.")
     counted = "1 entry" if total == 1 else f"{total:,} entries"
@@ -57,5 +59,5 @@ def audit_table():
 def download(clicks):
     if not clicks:
         raise dash.exceptions.PreventUpdate
-    require_admin()  # asked again here: the request can be forged without the page
-    return {"content": audit.download_csv(views().store), "filename": "scorecard-audit-log.csv", "type": "text/csv"}
+    sent = actions.audit_download(shared())  # asks for the admin role again: the request can be forged
+    return {"content": sent.content, "filename": sent.filename, "type": sent.media_type}

@@ -5,11 +5,14 @@ import dash
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 
 from layouts._parts import chosen, direction_badge, no_data, number, page, problem_page, rag_badge, state_of
-from layouts._service import require_analyst, views
+from layouts._projector import projector_nav
 from layouts._state import from_search, href, is_projector
-from scorecard.views import NotAllowed
+from service import actions
+from service.application import MAX_COMMENTARY
+from service.errors import NotAllowed
+from service.shared import shared
 
-dash.register_page(__name__, path="/exceptions", title="Exceptions - Scorecard", name="Exceptions")
+dash.register_page(__name__, path="/exceptions", title="Exceptions - Scorecard", name="Exceptions", order=2, nav=True)
 
 
 def layout(**query):
@@ -18,7 +21,7 @@ def layout(**query):
         card = chosen({**state, "outcome": None} if is_projector(state) else state)
     except NotAllowed as problem:
         return problem_page("/exceptions", state, "Exceptions", problem)
-    rows = views().exceptions(card)
+    rows = shared().exceptions(card)
     intro = html.P(f"{card.area.name}, {card.quarter.label}: red indicators, and amber ones getting worse.", className="lede")
     if not rows:
         body = html.Div([intro, no_data("There are no exceptions this quarter.")])
@@ -27,7 +30,6 @@ def layout(**query):
     else:
         body = html.Div([intro, *[exception(row, card, state) for row in rows]])
     if is_projector(state):
-        from layouts.scorecard import projector_nav
         here = href("/exceptions", state, outcome=None, view="projector")
         body = html.Div([body, projector_nav(state, here)])
     return page("/exceptions", state, "Exceptions", body)
@@ -61,7 +63,7 @@ def exception(row, card, state) -> html.Section:
         html.Label([
             html.Span(f"Commentary on {row.short_title}", className="picker-label"),
             dcc.Textarea(id={"type": "note-text", **key}, value=row.commentary or "", rows=3, className="note-text",
-                         maxLength=4000),
+                         maxLength=MAX_COMMENTARY),
         ]),
         html.Button("Save commentary", id={"type": "note-save", **key}, className="button", n_clicks=0),
         html.P("", id={"type": "note-status", **key}, role="status", className="note-status"),
@@ -94,14 +96,8 @@ def exception(row, card, state) -> html.Section:
 def save_commentary(clicks, text, search):
     if not clicks:
         raise dash.exceptions.PreventUpdate
-    author = require_analyst()
-    state = from_search(search)
-    service = views()
-    indicator_id = ctx.triggered_id["indicator"]
-    area = service.checked_area(state.get("area"))
-    quarter = service.checked_quarter(state.get("period")).label
     try:
-        service.add_commentary(indicator_id, area, quarter, text, author)
+        author = actions.save_commentary(shared(), ctx.triggered_id["indicator"], from_search(search), text)
     except NotAllowed as problem:
         return str(problem), dash.no_update
     shown = html.Blockquote([html.P(text.strip()), html.Footer(author)], className="commentary")

@@ -6,11 +6,12 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts._parts import direction_badge, no_data, number, page, problem_page, rag_badge, state_of
-from layouts._service import views
 from layouts._state import href
-from scorecard.views import NotAllowed
+from service.errors import NotAllowed
+from service.shared import shared
 
-dash.register_page(__name__, path="/indicator", title="Indicator - Scorecard", name="Indicator")
+# Reached from a scorecard row or the catalogue, never from the navigation (nav=False).
+dash.register_page(__name__, path="/indicator", title="Indicator - Scorecard", name="Indicator", order=8, nav=False)
 
 POLARITY_WORDS = {
     "higher_is_better": "Higher is better",
@@ -22,7 +23,7 @@ LINES = [("england", "England", "dash"), ("region", "Region", "dot"), ("sn_mean"
 
 def layout(**query):
     state = state_of(query)
-    service = views()
+    service = shared()
     try:
         indicator = service.checked_indicator(state.get("indicator"))  # a LAIT benchmark indicator too
         area = service.checked_area(state.get("area"))

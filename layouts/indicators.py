@@ -5,10 +5,10 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from layouts._parts import no_data, page, state_of
-from layouts._service import views
 from layouts._state import href
+from service.shared import shared
 
-dash.register_page(__name__, path="/indicators", title="Indicators - Scorecard", name="Indicators")
+dash.register_page(__name__, path="/indicators", title="Indicators - Scorecard", name="Indicators", order=3, nav=True)
 
 
 def layout(**query):
@@ -22,8 +22,7 @@ def layout(**query):
 
 
 def catalogue(state, text):
-    service = views()
-    found = service.search_indicators(text)
+    found, benchmarks = shared().catalogue_search(text)
     if not found:
         return no_data(f"No indicator matches '{text}'.")
     listed = [indicator for indicator in found if not indicator.is_benchmark]
@@ -33,7 +32,7 @@ def catalogue(state, text):
         # LAIT's measures, and those of DfE statistics files (EES) and Fingertips no catalogue indicator takes.
         origin = " from LAIT" if all(indicator.lait_code for indicator in extra) else ""
         parts += [
-            html.H2(f"Benchmark indicators{origin} ({len(extra):,} of {len(service.benchmark_indicators()):,})",
+            html.H2(f"Benchmark indicators{origin} ({len(extra):,} of {benchmarks:,})",
                     id="benchmarks"),
             html.P("Loaded from LAIT and publishers' statistics files to compare areas. They are not on the "
                    "scorecard and have no targets.", className="lede"),

@@ -4,10 +4,11 @@ import dash
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from layouts._parts import no_data, page, state_of
-from layouts._service import require_analyst, views
-from scorecard.store import RevertError
+from service import actions
+from service.errors import NotAllowed
+from service.shared import shared
 
-dash.register_page(__name__, path="/loads", title="Loads - Scorecard", name="Loads")
+dash.register_page(__name__, path="/loads", title="Loads - Scorecard", name="Loads", order=6, nav=True)
 
 
 def layout(**query):
@@ -15,13 +16,12 @@ def layout(**query):
     body = html.Div([
         html.P("Each load is one file. Reverting a load puts back exactly the figures it replaced.", className="lede"),
         html.P("", id="revert-status", role="status"),
-        html.Div(loads_table(), id="loads-table"),
+        html.Div(loads_table(shared().loads()), id="loads-table"),
     ])
     return page("/loads", state, "Loads", body, with_controls=False)
 
 
-def loads_table():
-    loads = views().loads()
+def loads_table(loads: list[dict]):
     if not loads:
         return no_data("Nothing has been loaded yet.")
     head = ["Load", "File", "Layout", "Who", "When", "New", "Revised", "Unchanged", "Warnings", "Status", "Action"]
@@ -56,10 +56,9 @@ def loads_table():
 def revert(clicks):
     if not any(clicks or []):
         raise dash.exceptions.PreventUpdate
-    who = require_analyst()
     load_id = int(ctx.triggered_id["load"])
     try:
-        views().revert(load_id, by=who)
-    except RevertError as refused:
+        loads = actions.revert_load(shared(), load_id)
+    except NotAllowed as refused:
         return str(refused), dash.no_update
-    return f"Load {load_id} reverted. The figures are as they were before it.", loads_table()
+    return f"Load {load_id} reverted. The figures are as they were before it.", loads_table(loads)

@@ -4,11 +4,12 @@ import dash
 from dash import dcc, html
 
 from layouts._parts import chosen, direction_badge, no_data, page, problem_page, rag_badge, state_of
-from layouts._service import views
 from layouts._state import href
-from scorecard.views import RAG_ORDER, NotAllowed
+from service.errors import NotAllowed
+from service.shared import shared
+from service.summaries import RAG_ORDER
 
-dash.register_page(__name__, path="/", title="Overview - Scorecard", name="Overview")
+dash.register_page(__name__, path="/", title="Overview - Scorecard", name="Overview", order=0, nav=True)
 
 
 def layout(**query):
@@ -17,7 +18,7 @@ def layout(**query):
         card = chosen({**state, "outcome": None})
     except NotAllowed as problem:
         return problem_page("/", state, "Overview", problem)
-    service = views()
+    service = shared()
     heading = f"{card.area.name}, {card.quarter.label}"
     if not any(row.value is not None for row in card.rows):
         return page("/", state, "Overview", no_data(f"There are no figures for {heading}. Load a workbook, or choose another quarter."))

@@ -4,26 +4,27 @@ count would give, each difference with its reason (scorecard reconcile on the co
 import dash
 from dash import html
 
-from layouts._parts import no_data, page, picker, problem_page, state_of
-from layouts._service import views
-from scorecard.views import NotAllowed
+from layouts._parts import no_data, number, page, picker, problem_page, state_of
+from service.errors import NotAllowed
+from service.shared import shared
 
-dash.register_page(__name__, path="/reconcile", title="Reconciliation - Scorecard", name="Reconciliation")
+dash.register_page(__name__, path="/reconcile", title="Reconciliation - Scorecard", name="Reconciliation",
+                   order=4, nav=True)
 LISTED = 200
 
 
 def layout(**query):
     state = state_of(query)
     indicator = query.get("indicator") or None
-    area = state.get("area") or views().home
+    service = shared()
+    area = state.get("area") or service.home
     try:
-        reasons, compared, agree, differences = views().reconciliation(indicator, area)
+        reasons, compared, agree, differences = service.reconciliation(indicator, area)
     except NotAllowed as problem:
         return problem_page("/reconcile", state, "Reconciliation", problem)
     choose = html.Form([
-        picker("Area", "area", views().area_choices(), area),
-        picker("Indicator", "indicator", [("", "All indicators"), *((i.id, i.short_title) for i in views().catalogue)],
-               indicator or ""),
+        picker("Area", "area", service.area_choices(), area),
+        picker("Indicator", "indicator", [("", "All indicators"), *service.indicator_choices()], indicator or ""),
         html.Button("Show", type="submit", className="button", id="show-button"),
     ], action="/reconcile", method="get", className="controls", **{"aria-label": "Choose what to reconcile"})
     intro = html.P(
@@ -56,7 +57,4 @@ def layout(**query):
 
 
 def _shown(row: dict, name: str) -> str:
-    if row["suppressed"]:
-        return "[c]"
-    value = row[name]
-    return "" if value is None or value != value else f"{value:g}"
+    return "[c]" if row["suppressed"] else number(row[name], row["decimals"])

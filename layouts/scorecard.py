@@ -9,12 +9,15 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from layouts._parts import (
     chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, sparkline, state_of,
 )
-from layouts._service import views
+from layouts._projector import projector_nav
 from layouts._state import href, is_projector
-from scorecard import exports
-from scorecard.views import NotAllowed
+from service import actions
+from service.errors import NotAllowed
+from service.shared import shared
+from service.summaries import RAG_ORDER
 
-dash.register_page(__name__, path="/scorecard", title="Outcome scorecard - Scorecard", name="Outcome scorecard")
+dash.register_page(__name__, path="/scorecard", title="Outcome scorecard - Scorecard", name="Outcome scorecard",
+                   order=1, nav=True)
 
 COLUMNS = ["Indicator", "Latest", "Previous", "Same time last year", "Target", "RAG",
            "Direction of travel", "England", "Region", "Statistical neighbours", "Quartile", "Trend", "Note"]
@@ -88,17 +91,15 @@ def downloads(state: dict) -> html.Div:
     State("scorecard-choice", "data"), prevent_initial_call=True,
 )
 def download(_csv_clicks, _xlsx_clicks, state):
-    card = chosen(state or {})  # the choice is checked against the server's lists again
-    header, rows = exports.scorecard_rows(card)
-    name = f"scorecard-{card.area.code}-{card.quarter.label.replace(' ', '-')}"
-    if ctx.triggered_id == "download-xlsx":
-        return dcc.send_bytes(exports.xlsx_bytes(header, rows), f"{name}.xlsx")
-    return {"content": exports.csv_text(header, rows), "filename": f"{name}.csv", "type": "text/csv"}
+    sent = actions.scorecard_download(shared(), state, excel=ctx.triggered_id == "download-xlsx")
+    if isinstance(sent.content, bytes):
+        return dcc.send_bytes(sent.content, sent.filename)
+    return {"content": sent.content, "filename": sent.filename, "type": sent.media_type}
 
 
 def with_localities() -> set[str]:
     """Indicators with a breakdown by township, linked from the table."""
-    return {indicator.id for indicator in views().catalogue if indicator.has_localities}
+    return shared().with_localities()
 
 
 def _row_cells(row, state) -> dict:
@@ -126,7 +127,7 @@ def _row_cells(row, state) -> dict:
         html.Td(_compared(row.region, decimals, row, "Region")),
         html.Td(number(row.sn_mean, decimals)),
         html.Td(row.quartile or ""),
-        html.Td(sparkline(row.trend)),
+        html.Td(sparkline(row.trend, row.decimals)),
         html.Td(note),
     ]
     return dict(zip(COLUMNS, cells))
@@ -146,7 +147,7 @@ _drawn: OrderedDict = OrderedDict()  # (id of scorecard, choices) -> (scorecard,
 
 
 def scorecard_table(card, state, rag: str = "all", text: str = "", order: str = "outcome", columns=COLUMNS):
-    """The table for a scorecard, drawn once: views hands back the same Scorecard object until
+    """The table for a scorecard, drawn once: the service hands back the same Scorecard object until
     the data change, so a repeat visit reuses the components (some 1,500 of them)."""
     key = (id(card), tuple(sorted(state.items())), rag, text, order, tuple(columns))
     found = _drawn.get(key)
@@ -168,7 +169,7 @@ def _draw_table(card, state, rag, text, order, columns):
         return no_data("No indicator matches what you chose to show.")
     if order != "outcome":
         keys = {
-            "rag": lambda r: ["red", "amber", "green", "no judgement"].index(r.rag),
+            "rag": lambda r: RAG_ORDER.index(r.rag),
             "direction": lambda r: r.direction != "worsening",
             "name": lambda r: r.short_title.lower(),
         }
@@ -199,30 +200,8 @@ def _draw_table(card, state, rag, text, order, columns):
 PROJECTOR_COLUMNS = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "England", "Statistical neighbours"]
 
 
-def screens(state: dict) -> list[str]:
-    """Every outcome area of the framework, then the exceptions: what the arrow keys step through."""
-    service = views()
-    framework = service.checked_framework(state.get("framework"))
-    outcomes = [href("/scorecard", state, outcome=oid, view="projector") for oid, _ in service.outcome_choices(framework)]
-    return outcomes + [href("/exceptions", state, outcome=None, view="projector")]
-
-
-def projector_nav(state: dict, here: str) -> html.Nav:
-    sequence = screens(state)
-    position = sequence.index(here) if here in sequence else 0
-    previous_screen = sequence[position - 1]
-    next_screen = sequence[(position + 1) % len(sequence)]
-    leave = href(here.split("?")[0], state, view=None)
-    return html.Nav([
-        dcc.Link("← Previous", href=previous_screen, id="projector-previous", className="projector-link"),
-        html.Span(f"Screen {position + 1} of {len(sequence)}. Arrow keys move; Esc leaves.", className="projector-help"),
-        dcc.Link("Next →", href=next_screen, id="projector-next", className="projector-link"),
-        dcc.Link("Leave projector mode", href=leave, id="projector-exit", className="projector-link"),
-    ], className="projector-nav", **{"aria-label": "Projector screens"})
-
-
 def projector_layout(state: dict):
-    service = views()
+    service = shared()
     try:
         framework = service.checked_framework(state.get("framework"))
         outcome = state.get("outcome") or service.outcome_choices(framework)[0][0]

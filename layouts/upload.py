@@ -1,25 +1,16 @@
 """Upload: drop a workbook, read the validation report and what would change, then confirm;
 progress is shown while a file is checked or loaded."""
 
-import base64
-import binascii
-import re
-import uuid
-from pathlib import Path
-
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 from layouts._parts import page, state_of
-from layouts._service import require_analyst, views
 from layouts._state import from_search, href
+from service import actions
+from service.shared import shared
+from service.uploads import MAX_BYTES
 
-dash.register_page(__name__, path="/upload", title="Upload - Scorecard", name="Upload")
-
-UPLOADS = Path("data/uploads")
-MAX_BYTES = 50 * 1024 * 1024
-TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|ods|parquet)$")
-PLAIN_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+dash.register_page(__name__, path="/upload", title="Upload - Scorecard", name="Upload", order=5, nav=True)
 
 
 def layout(**query):
@@ -78,24 +69,6 @@ clientside_callback(ClientsideFunction("upload", "loading"), Output("upload-load
                     Input("upload-token", "data"), prevent_initial_call=True)
 
 
-def _saved(contents: str, filename: str) -> Path:
-    """Keep the upload under a generated name: the client's file name is never a path. Any
-    extension is kept (if plain), so the loader's safety check gives its own refusal, such as
-    the one for macro workbooks (.xlsm)."""
-    suffix = Path(filename or "").suffix.lower()
-    suffix = suffix if PLAIN_SUFFIX.match(suffix) else ""
-    if len(contents) > MAX_BYTES * 4 // 3 + 1024:  # base64 text: checked before decoding it
-        raise ValueError(f"{filename}: the file is larger than {MAX_BYTES // 1024**2} MB. Split it, or send it as CSV.")
-    try:
-        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, binascii.Error):
-        raise ValueError(f"{filename}: the upload arrived damaged. Try again.") from None
-    UPLOADS.mkdir(parents=True, exist_ok=True)
-    path = UPLOADS / f"{uuid.uuid4().hex}{suffix}"
-    path.write_bytes(data)
-    return path
-
-
 def report(result, filename: str) -> html.Div:
     problems = [html.Li(str(problem), className=f"problem-{problem.severity}")
                 for problem in result.problems]
@@ -150,18 +123,13 @@ def revisions_table(revisions) -> html.Table:
     prevent_initial_call=True,
 )
 def check_upload(contents, filename, search):
-    user = require_analyst()
     if not contents:
         raise dash.exceptions.PreventUpdate
-    try:
-        path = _saved(contents, filename)
-    except ValueError as problem:
-        return html.P(str(problem), className="error-summary"), None, True, True
-    result = views().upload(path, from_search(search).get("area"), dry_run=True, user=user, file_name=filename)
-    ready = result.status == "dry run"
-    if not ready:
-        path.unlink(missing_ok=True)
-    return report(result, filename), ({"token": path.name, "name": filename} if ready else None), not ready, not ready
+    checked = actions.check_upload(shared(), contents, filename, from_search(search))
+    if checked.problem:
+        return html.P(checked.problem, className="error-summary"), None, True, True
+    ready = checked.token is not None
+    return report(checked.report, filename), checked.token, not ready, not ready
 
 
 @callback(
@@ -176,11 +144,10 @@ def check_upload(contents, filename, search):
     prevent_initial_call=True,
 )
 def confirm_upload(confirm, pending, search):
-    user = require_analyst()
-    path = _pending(pending)
     state = from_search(search)
-    result = views().upload(path, state.get("area"), dry_run=False, user=user, file_name=pending["name"])
-    path.unlink(missing_ok=True)
+    result = actions.confirm_upload(shared(), pending, state)
+    if result is None:
+        raise dash.exceptions.PreventUpdate
     if result.status != "loaded":
         return report(result, pending["name"]), True, True, ""
     change = result.change
@@ -202,13 +169,6 @@ def confirm_upload(confirm, pending, search):
 )
 def cancel_upload(cancel, pending):
     """Its own callback, so that cancelling never flashes the words for a load."""
-    require_analyst()
-    _pending(pending).unlink(missing_ok=True)
-    return html.P("Cancelled. Nothing was loaded."), True, True, ""
-
-
-def _pending(pending) -> Path:
-    """The checked file waiting for a decision; only a name the check itself made is accepted."""
-    if not pending or not TOKEN.match(str(pending.get("token", ""))):
+    if not actions.cancel_upload(pending):
         raise dash.exceptions.PreventUpdate
-    return UPLOADS / pending["token"]
+    return html.P("Cancelled. Nothing was loaded."), True, True, ""

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from loaders.context import LoadContext
 from loaders.problems import Problem, Severity
 from loaders.tables import cell_text
 from loaders.tidy import observations
 from loaders.values import parse_values
-from scorecard import periods, schema
+from scorecard import periods
 from scorecard.catalogue import Indicator
 from scorecard.model import MeasureType, PeriodType, Unit
 from scorecard.periods import Period
@@ -244,18 +243,7 @@ def check_history(frame: pd.DataFrame, where, file_name: str, context: LoadConte
     store = getattr(context, "store", None)
     if store is None or frame.empty:
         return
-    table = schema.observation
-    history = store.frame(
-        sa.select(
-            table.c.indicator_id, table.c.area_code,
-            sa.func.min(table.c.value).label("low"), sa.func.max(table.c.value).label("high"),
-            sa.func.count(table.c.value).label("points"),
-        )
-        .where(table.c.indicator_id.in_(list(frame["indicator_id"].unique())),
-               table.c.area_code.in_(list(frame["area_code"].unique())),
-               table.c.breakdown == "all", table.c.value.is_not(None))
-        .group_by(table.c.indicator_id, table.c.area_code)
-    )
+    history = store.value_ranges(list(frame["indicator_id"].unique()), list(frame["area_code"].unique()))
     if history.empty:
         return
     merged = frame.assign(where=where).merge(history, on=["indicator_id", "area_code"], how="left")
@@ -283,12 +271,7 @@ def changed_commentary(notes: list[dict], context: LoadContext) -> pd.DataFrame 
     frame = pd.DataFrame(notes)
     if store is None:
         return frame
-    table = schema.commentary
-    current = store.frame(
-        sa.select(table.c.indicator_id, table.c.area_code, table.c.period, table.c.text, table.c.id)
-        .where(table.c.indicator_id.in_(list(frame["indicator_id"].unique())))
-        .order_by(table.c.id)
-    ).drop_duplicates(["indicator_id", "area_code", "period"], keep="last")
+    current = store.latest_commentary(list(frame["indicator_id"].unique()))
     merged = frame.merge(current, on=["indicator_id", "area_code", "period"], how="left", suffixes=("", "_now"))
     fresh = frame[(merged["text"] != merged["text_now"]).to_numpy()]
     return fresh.reset_index(drop=True) if len(fresh) else None

@@ -28,7 +28,6 @@ AREAS_CSV = DATA_DIR / "areas.csv"
 LOCALITIES_CSV = DATA_DIR / "localities.csv"
 
 ENGLAND = "E92000001"
-LONDON = "E12000007"
 DEFAULT_HOME_LA = "E08000027"  # Dudley
 
 LEVELS = ("england", "region", "subregion", "la", "local")

@@ -4,25 +4,11 @@ the sources that give it, or a rate worked out from a count where no publisher g
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
-from scorecard import schema
 from scorecard.catalogue import Catalogue
+from scorecard.metrics import mid_year_for, round_half_away_array
 from scorecard.provenance import precedence
-from scorecard.store import Store
-
-FIGURE_COLUMNS = [
-    "indicator_id", "area_code", "period", "breakdown", "period_type", "period_start",
-    "period_end", "numerator", "denominator", "value", "status", "load_id",
-]
-
-
-def round_half_away_array(values: np.ndarray, decimals: np.ndarray | int) -> np.ndarray:
-    """Vectorised round half away from zero; the tiny nudge absorbs binary float error
-    (80.85 is stored as 80.8499999...). Matches metrics.round_half_away, which tests check."""
-    factor = np.power(10.0, decimals)
-    scaled = np.abs(values) * factor
-    return np.sign(values) * np.floor(scaled + 0.5 + 1e-9 * np.maximum(1, scaled)) / factor
+from scorecard.store import FIGURE_COLUMNS, Store  # noqa: F401 - the columns a figure is read with
 
 
 def rounded_ratio(
@@ -55,10 +41,10 @@ def rounded_ratio(
 
 
 def mid_years(period_end: pd.Series) -> pd.Series:
-    """The latest 30 June on or before each period end (DfE's mid-(Y-1) rule for 31 March)."""
+    """metrics.mid_year_for each period end, worked out once per distinct date."""
     ends = pd.to_datetime(period_end)
-    after_june = (ends.dt.month > 6) | ((ends.dt.month == 6) & (ends.dt.day == 30))
-    return (ends.dt.year - (~after_june).astype(int)).astype("int64")
+    years = {end: mid_year_for(end.date()) for end in ends.unique()}
+    return ends.map(years).astype("int64")
 
 
 KEY = ["indicator_id", "area_code", "period", "breakdown"]
@@ -74,33 +60,7 @@ def observations(
     breakdown: str | None = "all",
 ) -> pd.DataFrame:
     """The figure of record for each indicator, area, period and breakdown (of_record)."""
-    return of_record(every_source(store, indicator_ids, area_codes, until, periods, breakdown), store.sources())
-
-
-def every_source(
-    store: Store,
-    indicator_ids: list[str] | None,
-    area_codes: list[str] | None = None,
-    until=None,
-    periods: list[str] | None = None,
-    breakdown: str | None = "all",
-) -> pd.DataFrame:
-    """Observations as every source gives them; None for every indicator."""
-    table = schema.observation
-    query = sa.select(
-        *[table.c[name] for name in FIGURE_COLUMNS], table.c.source, table.c.count_rounding
-    )
-    if indicator_ids is not None:
-        query = query.where(table.c.indicator_id.in_(indicator_ids))
-    if breakdown is not None:
-        query = query.where(table.c.breakdown == breakdown)
-    if area_codes is not None:
-        query = query.where(table.c.area_code.in_(area_codes))
-    if until is not None:
-        query = query.where(table.c.period_end <= until)
-    if periods is not None:
-        query = query.where(table.c.period.in_(periods))
-    return store.frame(query)
+    return of_record(store.observations(indicator_ids, area_codes, until, periods, breakdown), store.sources())
 
 
 def source_order(sources: pd.DataFrame) -> dict[str, int]:
@@ -151,14 +111,7 @@ def of_record(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 
 def populations(store: Store, area_codes: list[str] | None = None) -> pd.DataFrame:
     """One estimate per area, mid-year, age band and sex: the newest release's."""
-    table = schema.population
-    query = sa.select(
-        table.c.area_code, table.c.mid_year, table.c.age_band, table.c.sex,
-        table.c["count"], table.c.vintage, table.c.source,
-    ).where(table.c.status == "", table.c["count"] > 0)
-    if area_codes is not None:
-        query = query.where(table.c.area_code.in_(area_codes))
-    frame = store.frame(query)
+    frame = store.population_estimates(area_codes)
     if frame.duplicated(POPULATION_KEY).any():
         frame["_place"] = frame["source"].map(source_order(store.sources())).fillna(-1)
         frame = (

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
+
 from scorecard.model import Direction, Polarity, Rag
 from scorecard.symbols import display_symbol
 
@@ -37,7 +39,7 @@ class Figure:
         """'1,281', '80.9', or the symbol in square brackets."""
         if not self.is_available:
             return display_symbol(self.status or NOT_AVAILABLE)
-        return f"{round_half_away(self.value, decimals):,.{decimals}f}"
+        return shown_number(self.value, decimals)
 
 
 def _is_nan(value) -> bool:
@@ -66,6 +68,31 @@ def round_half_away(value: float | Decimal, decimals: int) -> float:
     quantum = Decimal(1).scaleb(-decimals)
     # + 0.0 turns -0.0 (from rounding -0.04) into 0.0, so it is never shown as '-0.0'.
     return float(exact.quantize(quantum, rounding=ROUND_HALF_UP)) + 0.0
+
+
+def round_half_away_array(values: np.ndarray, decimals: np.ndarray | int) -> np.ndarray:
+    """round_half_away for every value of an array: the same rule, quick for a million values.
+
+    Away from a tie, floating point rounds as the decimal would; values within a hair of a
+    tie (80.85 is stored as 80.8499999...) are rounded one by one by round_half_away."""
+    values = np.asarray(values, "float64")
+    decimals = np.broadcast_to(np.asarray(decimals, "int64"), values.shape)
+    factor = np.power(10.0, decimals)
+    with np.errstate(invalid="ignore"):  # infinities and NaN come back as they are
+        scaled = np.abs(values) * factor
+        result = np.sign(values) * np.floor(scaled + 0.5) / factor
+        near = np.abs(scaled - np.floor(scaled) - 0.5) <= 1e-9 * np.maximum(1, scaled)
+    for index in np.flatnonzero(near & np.isfinite(values)):
+        result.flat[index] = round_half_away(values.flat[index], int(decimals.flat[index]))
+    return result + 0.0  # no -0.0, as round_half_away
+
+
+def shown_number(value: float | None, decimals: int) -> str:
+    """A number as people read it, rounded half away from zero: 2.5 at no decimals is '3'
+    (an f-string rounds half to even and says '2'); '' for no number."""
+    if value is None or _is_nan(value):
+        return ""
+    return f"{round_half_away(value, decimals):,.{decimals}f}"
 
 
 def mid_year_for(period_end: date) -> int:
@@ -107,6 +134,23 @@ def _shown_value(value: float, decimals: int | None) -> Decimal:
     return _decimal(round_half_away(value, decimals))
 
 
+def allowed_shortfall(target: float, tolerance: float | None, tolerance_type: str = "absolute") -> Decimal:
+    """How far a figure may fall short of its target and still be amber: the tolerance itself,
+    or a percentage of the target."""
+    if tolerance_type not in ("absolute", "percent"):
+        raise ValueError(f"tolerance_type must be 'absolute' or 'percent', not {tolerance_type!r}")
+    allowed = Decimal(0) if tolerance is None or _is_nan(tolerance) else _decimal(tolerance)
+    return abs(_decimal(target)) * allowed / 100 if tolerance_type == "percent" else allowed
+
+
+def tolerance_band(target: float, tolerance: float | None, tolerance_type: str, polarity: Polarity) -> tuple[float, float]:
+    """The target and the edge of its tolerance (on the worse side), lower first: amber's band."""
+    worse = 1 if polarity == Polarity.LOWER_IS_BETTER else -1
+    edge = _decimal(target) + worse * allowed_shortfall(target, tolerance, tolerance_type)
+    low, high = sorted((float(target), float(edge)))
+    return low, high
+
+
 def rag(
     value: Figure,
     target: float | None,
@@ -126,10 +170,7 @@ def rag(
     shortfall = shown - goal if polarity == Polarity.LOWER_IS_BETTER else goal - shown
     if shortfall <= 0:
         return Rag.GREEN
-    allowed = Decimal(0) if tolerance is None or _is_nan(tolerance) else _decimal(tolerance)
-    if tolerance_type == "percent":
-        allowed = abs(goal) * allowed / 100
-    return Rag.AMBER if shortfall <= allowed else Rag.RED
+    return Rag.AMBER if shortfall <= allowed_shortfall(target, tolerance, tolerance_type) else Rag.RED
 
 
 def direction(current: Figure, previous: Figure, polarity: Polarity, decimals: int) -> Direction:

@@ -51,3 +51,7 @@ class Unit(StrEnum):
     WEEKS = "weeks"
     SCORE = "score"
     POUNDS = "pounds"
+
+
+# Commentary explains a figure in a paragraph or two; the page's box stops at the same length.
+MAX_COMMENTARY = 4000

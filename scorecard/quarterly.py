@@ -5,9 +5,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import pandas as pd
-import sqlalchemy as sa
 
-from scorecard import disclosure, figures, metrics, plausibility, schema
+from scorecard import disclosure, figures, metrics, plausibility
 from scorecard.areas import ENGLAND, Area, AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
 from scorecard.model import Direction, Rag
@@ -121,9 +120,9 @@ def quarterly_scorecard(
     national = national or NationalFigures.build(store, catalogue, areas, ids)
     benchmarks = _benchmarks(national, comparators, latest, quarter, ids)
     targets = _targets(store, area.code, ids)
-    notes = _commentary(store, area.code, quarter.label, ids)
+    notes = store.current_commentary(area.code, quarter.label, ids)
     titles = {item.id: item.title for item in catalogue.frameworks[framework].outcome_areas}
-    scorecard = Scorecard(area, quarter, framework, is_demo=store.setting("demo_data") == "true")
+    scorecard = Scorecard(area, quarter, framework, is_demo=store.is_demo())
     for indicator in indicators:
         row = ScorecardRow(
             indicator_id=indicator.id,
@@ -245,7 +244,7 @@ def _fill_figures(row: ScorecardRow, indicator: Indicator, current, previous, ye
 def _targets(store: Store, area_code: str, ids: list[str]) -> dict[str, dict[str, dict]]:
     """Targets by indicator, then by period label."""
     found: dict[str, dict[str, dict]] = {}
-    for record in store.table(schema.target, area_code=area_code, indicator_id=ids).to_dict("records"):
+    for record in store.targets(area_code, ids):
         found.setdefault(record["indicator_id"], {})[record["period"]] = record
     return found
 
@@ -267,17 +266,6 @@ def _fill_target(row: ScorecardRow, indicator: Indicator, targets: dict[str, dic
         _figure(current), row.target, indicator.polarity, row.tolerance,
         row.tolerance_type or "absolute", indicator.decimals,
     ).value
-
-
-def _commentary(store: Store, area_code: str, period: str, ids: list[str]) -> dict[str, tuple[str, str]]:
-    table = schema.commentary
-    rows = store.frame(
-        sa.select(table.c.indicator_id, table.c.text, table.c.author, table.c.id)
-        .where(table.c.area_code == area_code, table.c.period == period, table.c.indicator_id.in_(ids))
-        .order_by(table.c.id)
-    )
-    # The newest version of each indicator's commentary is the current one.
-    return {row.indicator_id: (row.text, row.author) for row in rows.itertuples()}
 
 
 @dataclass(frozen=True)
@@ -303,7 +291,7 @@ def _comparators(store: Store, areas: AreaDirectory, area: Area) -> Comparators:
         la_code=la_code,
         rank_code=area.code if area.level == "la" else None,
         region_code=la.region_code if la_code else (area.code if area.level == "region" else None),
-        neighbours=tuple(_neighbours(store, la_code)) if la_code else (),
+        neighbours=tuple(store.neighbours(la_code)) if la_code else (),
         la_codes=frozenset(other.code for other in areas.las(current=True)),
     )
 
@@ -382,15 +370,6 @@ def _benchmarks(national: NationalFigures, comparators: Comparators, latest, qua
             {code: why for code, why in suspect.items() if code in codes},
         )
     return result
-
-
-def _neighbours(store: Store, area_code: str) -> list[str]:
-    """The newest statistical-neighbour model loaded for the LA."""
-    rows = store.table(schema.comparator, area_code=area_code)
-    if rows.empty:
-        return []
-    newest = sorted(rows["model"].unique())[-1]
-    return rows[rows["model"] == newest].sort_values("position")["member_code"].tolist()
 
 
 def _fill_benchmark(row: ScorecardRow, indicator: Indicator, benchmark: Benchmark | None, comparators: Comparators) -> None:

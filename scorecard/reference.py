@@ -1,6 +1,5 @@
 """Reference data in the store: the catalogue's indicators and outcome areas, and the areas."""
 
-from scorecard import schema
 from scorecard.areas import AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
 from scorecard.model import MeasureType, PeriodType, Polarity, Unit
@@ -32,12 +31,12 @@ def indicator_rows(catalogue: Catalogue) -> list[dict]:
     ]
 
 
-def sync_reference(store: Store, catalogue: Catalogue, areas: AreaDirectory) -> None:
-    """Write the catalogue and the areas into the store; safe to repeat."""
-    store.replace_reference(schema.indicator, indicator_rows(catalogue))
-    store.replace_reference(
-        schema.outcome_area,
-        [
+def sync_reference(store: Store, catalogue: Catalogue, areas: AreaDirectory, attempts: int = 1) -> None:
+    """Write the catalogue and the areas into the store; safe to repeat (Store.replace_reference
+    says what `attempts` is for)."""
+    store.replace_reference({
+        "indicator": indicator_rows(catalogue),
+        "outcome_area": [
             {
                 "framework": framework.id,
                 "id": outcome.id,
@@ -48,18 +47,12 @@ def sync_reference(store: Store, catalogue: Catalogue, areas: AreaDirectory) -> 
             for framework in catalogue.frameworks.values()
             for outcome in framework.outcome_areas
         ],
-    )
-    store.replace_reference(
-        schema.indicator_outcome,
-        [
+        "indicator_outcome": [
             {"indicator_id": indicator.id, "framework": framework, "outcome_area_id": area_id}
             for indicator in catalogue
             for framework, area_id in indicator.outcomes.items()
         ],
-    )
-    store.replace_reference(
-        schema.area,
-        [
+        "area": [
             {
                 "code": area.code,
                 "name": area.name,
@@ -71,21 +64,20 @@ def sync_reference(store: Store, catalogue: Catalogue, areas: AreaDirectory) -> 
             }
             for area in areas.all()
         ],
-    )
+    }, attempts)
 
 
 def benchmark_indicators(store: Store) -> list[Indicator]:
     """The benchmark indicators loaded so far (LAIT's measures, and those of EES and Fingertips files
     that no catalogue indicator takes), for `Catalogue.with_extra`."""
-    rows = store.table(schema.indicator, is_benchmark=True)
     return [
         Indicator(
-            id=row.id, title=row.title, short_title=row.short_title, outcomes={},
-            polarity=Polarity(row.polarity), unit=Unit(row.unit), multiplier=int(row.multiplier),
-            population_age_band=None, population_sex=None, period_type=PeriodType(row.period_type),
-            measure_type=MeasureType(row.measure_type), decimals=int(row.decimals),
-            definition=row.definition, source=row.source, ni_code=None, aliases=(),
-            lait_code=row.lait_code, has_localities=False, is_benchmark=True,
+            id=row["id"], title=row["title"], short_title=row["short_title"], outcomes={},
+            polarity=Polarity(row["polarity"]), unit=Unit(row["unit"]), multiplier=int(row["multiplier"]),
+            population_age_band=None, population_sex=None, period_type=PeriodType(row["period_type"]),
+            measure_type=MeasureType(row["measure_type"]), decimals=int(row["decimals"]),
+            definition=row["definition"], source=row["source"], ni_code=None, aliases=(),
+            lait_code=row["lait_code"], has_localities=False, is_benchmark=True,
         )
-        for row in rows.itertuples(index=False)
+        for row in store.benchmark_indicators()
     ]

@@ -1,4 +1,6 @@
-"""The store: one class owns the database, through SQLAlchemy Core.
+"""The store: one class owns the database, through SQLAlchemy Core. Every query Scorecard
+makes is a method here and gives back plain results (frames, dicts, lists): nothing else
+builds SQL.
 
 DuckDB (a file, the embedded default) and PostgreSQL (a URL, for shared deployments)
 run the same code. Every write is one transaction.
@@ -6,36 +8,37 @@ run the same code. Every write is one transaction.
 
 import contextlib
 import os
-import threading
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from scorecard import audit, schema
+from scorecard import schema
+from scorecard.versioned import (  # noqa: F401 - Batch, Change and RevertError are the store's words too
+    AUDIT_COLUMNS,
+    PARALLEL_INSERT_ROWS,
+    Batch,
+    Change,
+    RevertError,
+    VersionedWrites,
+    record_audit,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "scorecard.duckdb"
 DB_ENVIRONMENT_VARIABLE = "SCORECARD_DB"
-
-
-# Writers of one database in this process, by URL; and the PostgreSQL advisory lock's key.
-_WRITERS: dict[str, threading.Lock] = {}
-WRITE_LOCK_KEY = 20_260_401
-
-# A batch this large, new to the table, is inserted by DuckDB in parallel (see _write_staged).
-PARALLEL_INSERT_ROWS = 100_000
+# Observation columns read for figures, with the source and how the publisher rounded counts.
+FIGURE_COLUMNS = [
+    "indicator_id", "area_code", "period", "breakdown", "period_type", "period_start",
+    "period_end", "numerator", "denominator", "value", "status", "load_id",
+]
 
 
 class MissingDatabaseError(RuntimeError):
     """The database file does not exist yet."""
-
-
-class RevertError(RuntimeError):
-    """A load that cannot be reverted, with the reason."""
 
 
 def database_url(db: str | os.PathLike | None = None) -> str:
@@ -53,40 +56,7 @@ def duckdb_path(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
-@dataclass
-class Batch:
-    """What one file would write: a DataFrame per versioned table, plus commentary, and the
-    reference rows its figures need: the sources they came from and the benchmark
-    indicators a file describes (LAIT's measures outside the catalogue). All of it is
-    written in the load's one transaction."""
-
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    commentary: pd.DataFrame | None = None
-    sources: list[dict] = field(default_factory=list)
-    indicators: list[dict] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        counted = sum(len(frame) for frame in self.tables.values())
-        return counted + (0 if self.commentary is None else len(self.commentary))
-
-
-@dataclass
-class Change:
-    """What a load does or would do, per table and in total."""
-
-    new: int = 0
-    revised: int = 0
-    unchanged: int = 0
-    revisions: pd.DataFrame | None = None  # key columns, old and new values
-
-    def add(self, other: "Change") -> None:
-        self.new += other.new
-        self.revised += other.revised
-        self.unchanged += other.unchanged
-
-
-class Store:
+class Store(VersionedWrites):
     """The database: schema, reads for the metrics layer, versioned writes for loaders."""
 
     def __init__(self, url: str, engine: sa.Engine):
@@ -186,24 +156,21 @@ class Store:
         with self.engine.connect() as connection:
             return connection.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
 
-    def replace_reference(self, table: sa.Table, rows: list[dict]) -> None:
-        """Write reference rows (indicators, outcome areas, areas) in one go."""
-        with self._one_writer(), self.engine.begin() as connection:
-            self._serialise(connection)
-            self._upsert(connection, table, rows)
-
-    @contextlib.contextmanager
-    def _one_writer(self):
-        """Loads, reverts and reference writes one at a time: two confirmed at once would
-        otherwise both write the same indicator rows, and one would fail at commit."""
-        with _WRITERS.setdefault(self.url, threading.Lock()):
-            yield
-
-    def _serialise(self, connection: sa.Connection) -> None:
-        """Across processes too (gunicorn workers) on PostgreSQL: a lock the transaction holds
-        until it ends. DuckDB lets one process write a file, so the thread lock is enough."""
-        if self.engine.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+    def replace_reference(self, tables: dict[str, list[dict]], attempts: int = 1) -> None:
+        """Write reference rows (indicators, outcome areas, areas), by table name, each table
+        in one go. Server processes start together and may race to write the same rows:
+        `attempts` tries again after a database error, a little later each time."""
+        for attempt in range(attempts):
+            try:
+                for name, rows in tables.items():
+                    with self.one_writer(), self.engine.begin() as connection:
+                        self.serialise(connection)
+                        self._upsert(connection, schema.metadata.tables[name], rows)
+                return
+            except sa.exc.DBAPIError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     def _upsert(self, connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
         if not rows:
@@ -292,8 +259,34 @@ class Store:
                 )
             )
             new_id = int(inserted.scalar())
-            audit.record(connection, author, "commentary", f"{indicator_id} {area_code} {period}", before, text)
+            record_audit(connection, author, "commentary", f"{indicator_id} {area_code} {period}", before, text)
             return new_id
+
+    def current_commentary(self, area_code: str, period: str, indicator_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """Indicator -> (text, author) of the newest version of each indicator's commentary."""
+        table = schema.commentary
+        rows = self.frame(
+            sa.select(table.c.indicator_id, table.c.text, table.c.author, table.c.id)
+            .where(table.c.area_code == area_code, table.c.period == period, table.c.indicator_id.in_(indicator_ids))
+            .order_by(table.c.id)
+        )
+        return {row.indicator_id: (row.text, row.author) for row in rows.itertuples()}
+
+    def commentary_history(self, indicator_id: str, area_code: str) -> list[dict]:
+        """Every version of an indicator's commentary for an area, newest first."""
+        table = schema.commentary
+        query = (sa.select(table).where(table.c.indicator_id == indicator_id, table.c.area_code == area_code)
+                 .order_by(table.c.id.desc()))
+        return self.frame(query).to_dict("records")
+
+    def latest_commentary(self, indicator_ids: list[str]) -> pd.DataFrame:
+        """The current text per indicator, area and period (a load skips unchanged notes)."""
+        table = schema.commentary
+        return self.frame(
+            sa.select(table.c.indicator_id, table.c.area_code, table.c.period, table.c.text, table.c.id)
+            .where(table.c.indicator_id.in_(indicator_ids))
+            .order_by(table.c.id)
+        ).drop_duplicates(["indicator_id", "area_code", "period"], keep="last")
 
     def data_version(self) -> tuple:
         """Changes whenever a load, a revert or a commentary edit happens: a cache key."""
@@ -322,6 +315,76 @@ class Store:
                 query = query.where(table.c[column] == value)
         return self.frame(query)
 
+    def observations(
+        self,
+        indicator_ids: list[str] | None,
+        area_codes: list[str] | None = None,
+        until=None,
+        periods: list[str] | None = None,
+        breakdown: str | None = "all",
+    ) -> pd.DataFrame:
+        """Observations as every source gives them (FIGURE_COLUMNS, source, count_rounding);
+        None for every indicator, area, period or breakdown."""
+        table = schema.observation
+        query = sa.select(*[table.c[name] for name in FIGURE_COLUMNS], table.c.source, table.c.count_rounding)
+        if indicator_ids is not None:
+            query = query.where(table.c.indicator_id.in_(indicator_ids))
+        if breakdown is not None:
+            query = query.where(table.c.breakdown == breakdown)
+        if area_codes is not None:
+            query = query.where(table.c.area_code.in_(area_codes))
+        if until is not None:
+            query = query.where(table.c.period_end <= until)
+        if periods is not None:
+            query = query.where(table.c.period.in_(periods))
+        return self.frame(query)
+
+    def value_ranges(self, indicator_ids: list[str], area_codes: list[str]) -> pd.DataFrame:
+        """The lowest and highest value held, and how many, per indicator and area (all breakdown)."""
+        table = schema.observation
+        return self.frame(
+            sa.select(
+                table.c.indicator_id, table.c.area_code,
+                sa.func.min(table.c.value).label("low"), sa.func.max(table.c.value).label("high"),
+                sa.func.count(table.c.value).label("points"),
+            )
+            .where(table.c.indicator_id.in_(indicator_ids), table.c.area_code.in_(area_codes),
+                   table.c.breakdown == "all", table.c.value.is_not(None))
+            .group_by(table.c.indicator_id, table.c.area_code)
+        )
+
+    def population_estimates(self, area_codes: list[str] | None = None) -> pd.DataFrame:
+        """Every usable estimate (no symbol, above zero) from every source."""
+        table = schema.population
+        query = sa.select(
+            table.c.area_code, table.c.mid_year, table.c.age_band, table.c.sex,
+            table.c["count"], table.c.vintage, table.c.source,
+        ).where(table.c.status == "", table.c["count"] > 0)
+        if area_codes is not None:
+            query = query.where(table.c.area_code.in_(area_codes))
+        return self.frame(query)
+
+    def targets(self, area_code: str, indicator_ids: list[str]) -> list[dict]:
+        """Targets for an area: indicator, period, value, tolerance and tolerance type."""
+        table = schema.target
+        query = sa.select(table).where(table.c.area_code == area_code, table.c.indicator_id.in_(indicator_ids))
+        return self.frame(query).to_dict("records")
+
+    def neighbours(self, la_code: str) -> list[str]:
+        """The LA's statistical neighbours in the newest model loaded, closest first."""
+        rows = self.table(schema.comparator, area_code=la_code)
+        if rows.empty:
+            return []
+        newest = sorted(rows["model"].unique())[-1]
+        return rows[rows["model"] == newest].sort_values("position")["member_code"].tolist()
+
+    def benchmark_indicators(self) -> list[dict]:
+        """The indicator rows loaded to compare areas (LAIT's measures and the like)."""
+        return self.table(schema.indicator, is_benchmark=True).to_dict("records")
+
+    def is_demo(self) -> bool:
+        return self.setting("demo_data") == "true"
+
     def sources(self) -> pd.DataFrame:
         """Every source figures came from: id, publisher, dataset, release, kind, title."""
         return self.frame(sa.select(schema.source))
@@ -338,287 +401,88 @@ class Store:
             ).first()
         return None if row is None else dict(row._mapping)
 
-    # Versioned writes ---------------------------------------------------------------
+    # Users --------------------------------------------------------------------------
 
-    def preview(self, batch: Batch) -> Change:
-        """What applying the batch would change, without changing anything."""
+    def user(self, username: str) -> dict | None:
+        rows = self.table(schema.app_user, username=username)
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def users(self) -> list[dict]:
+        """Username, role and when added, by username."""
+        table = schema.app_user
+        return self.frame(
+            sa.select(table.c.username, table.c.role, table.c.created_at).order_by(table.c.username)
+        ).to_dict("records")
+
+    def add_user(self, username: str, role: str, password_hash: str, by: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(schema.app_user.insert().values(
+                username=username, role=role, password_hash=password_hash, created_at=datetime.now(),
+            ))
+            record_audit(connection, by, "user add", username, None, f"role {role}")
+
+    def remove_user(self, username: str, role: str, by: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(schema.app_user.delete().where(schema.app_user.c.username == username))
+            record_audit(connection, by, "user remove", username, f"role {role}", None)
+
+    # The audit log ------------------------------------------------------------------
+
+    def audit_entries(self) -> list[dict]:
+        """Every entry, oldest first, with None (not NaN) where there is no before or after."""
         with self.engine.connect() as connection:
-            try:
-                change = Change()
-                revisions = []
-                for name, frame in batch.tables.items():
-                    table_change = self._diff(connection, name, frame, details=True)
-                    change.add(table_change)
-                    if table_change.revisions is not None and len(table_change.revisions):
-                        revisions.append(table_change.revisions.assign(table=name))
-                if batch.commentary is not None:
-                    change.new += len(batch.commentary)
-            finally:
-                connection.rollback()
-                self._unstage_all(connection)
-        change.revisions = pd.concat(revisions, ignore_index=True) if revisions else None
-        return change
+            rows = connection.execute(sa.select(schema.audit).order_by(schema.audit.c.id))
+            return [dict(row._mapping) for row in rows]
 
-    def apply(self, batch: Batch, load_row: dict) -> tuple[int, Change]:
-        """Write the batch as one load, in one transaction. Returns the load id and changes."""
-        with self._one_writer(), self.engine.connect() as connection:
-            try:
-                with connection.begin():
-                    self._serialise(connection)
-                    return self._apply(connection, batch, load_row)
-            finally:  # after the commit or the rollback
-                self._unstage_all(connection)
+    def latest_audit(self, how_many: int) -> tuple[list[dict], int]:
+        """The newest entries first, at most `how_many`, and how many there are in all."""
+        table = schema.audit
+        with self.engine.connect() as connection:
+            total = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+            rows = connection.execute(sa.select(table).order_by(table.c.id.desc()).limit(how_many))
+            return [dict(row._mapping) for row in rows], int(total)
 
-    def _apply(self, connection: sa.Connection, batch: Batch, load_row: dict) -> tuple[int, Change]:
-        load_id = connection.execute(
-            schema.load.insert().values(**load_row).returning(schema.load.c.id)
-        ).scalar_one()
-        # Describing a source or a measure changes no figure; a failed load undoes it too.
-        self._upsert(connection, schema.source, batch.sources)
-        self._upsert(connection, schema.indicator, batch.indicators)
-        change = Change()
-        for name, frame in batch.tables.items():
-            change.add(self._write_versioned(connection, name, frame, load_id))
-        if batch.commentary is not None and len(batch.commentary):
-            connection.execute(
-                schema.commentary.insert(),
-                [dict(row, load_id=load_id) for row in batch.commentary.to_dict("records")],
-            )
-            change.new += len(batch.commentary)
-        connection.execute(
-            schema.load.update()
-            .where(schema.load.c.id == load_id)
-            .values(rows_new=change.new, rows_revised=change.revised, rows_unchanged=change.unchanged)
-        )
-        audit.record(connection, load_row["user_name"], "load", f"load {load_id}: {load_row['file_name']}", None,
-                     f"{change.new} new, {change.revised} revised, {change.unchanged} unchanged")
-        return load_id, change
+    # Backup and restore -------------------------------------------------------------
 
-    def revert(self, load_id: int, by: str = "command line") -> None:
-        """Restore exactly the state before the load."""
-        with self._one_writer(), self.engine.begin() as connection:
-            self._serialise(connection)
-            row = connection.execute(sa.select(schema.load).where(schema.load.c.id == load_id)).first()
-            if row is None:
-                raise RevertError(f"There is no load {load_id}. 'scorecard loads' lists them.")
-            if row.status != "loaded":
-                raise RevertError(f"Load {load_id} was already {row.status}.")
-            later = self._loads_that_revised(connection, load_id)
-            if later:
-                raise RevertError(
-                    f"Load {load_id} cannot be reverted on its own: load(s) "
-                    f"{', '.join(map(str, later))} revised figures it wrote. Revert those first."
-                )
-            for current, revision in schema.VERSIONED.values():
-                connection.execute(current.delete().where(current.c.load_id == load_id))
-                restored = [column.name for column in current.columns]
-                connection.execute(
-                    current.insert().from_select(
-                        restored,
-                        sa.select(*[revision.c[name] for name in restored]).where(
-                            revision.c.superseded_by_load == load_id
-                        ),
-                    )
-                )
-                connection.execute(revision.delete().where(revision.c.superseded_by_load == load_id))
-            connection.execute(schema.commentary.delete().where(schema.commentary.c.load_id == load_id))
-            connection.execute(
-                schema.load.update()
-                .where(schema.load.c.id == load_id)
-                .values(status="reverted", reverted_at=datetime.now())
-            )
-            audit.record(connection, by, "revert", f"load {load_id}: {row.file_name}", "loaded", "reverted")
+    def every_table(self) -> dict[str, pd.DataFrame]:
+        """Every table's rows by name, parents before the tables that refer to them."""
+        return {table.name: self.frame(sa.select(table)) for table in schema.metadata.sorted_tables}
 
-    def _loads_that_revised(self, connection: sa.Connection, load_id: int) -> list[int]:
-        found: set[int] = set()
-        for _current, revision in schema.VERSIONED.values():
-            rows = connection.execute(
-                sa.select(revision.c.superseded_by_load)
-                .where(revision.c.load_id == load_id)
-                .distinct()
-            )
-            found.update(value for (value,) in rows)
-        return sorted(found)
-
-    def _stage(self, connection: sa.Connection, name: str, frame: pd.DataFrame) -> str:
-        """Make a frame queryable as `staged_<name>` for the rest of the transaction.
-
-        On DuckDB the frame is handed over as an Arrow table and registered as a view: no copy
-        into a temporary table, and DuckDB reads it column-wise. On PostgreSQL it is copied
-        (COPY, see _copy_into) into a temporary table dropped at commit. `_unstage` lets go
-        of it either way."""
-        current, _revision = schema.VERSIONED[name]
-        columns = [column.name for column in current.columns if column.name != "load_id"]
-        if "source" in columns and "source" not in frame:
-            frame = frame.assign(source="")  # names no source: every named one comes first
-        if "count_rounding" in columns and "count_rounding" not in frame:
-            frame = frame.assign(count_rounding=float("nan"))
-        frame = frame[columns]
-        staged = f"staged_{name}"
-        if self.is_duckdb:
-            raw = connection.connection.driver_connection
-            raw.register(staged, _arrow(frame))
-            return staged
-        connection.execute(sa.text(f"DROP TABLE IF EXISTS {staged}"))
-        column_types = ", ".join(
-            f"{column.name} {column.type.compile(self.engine.dialect)}"
-            for column in current.columns
-            if column.name != "load_id"
-        )
-        connection.execute(sa.text(f"CREATE TEMP TABLE {staged} ({column_types}) ON COMMIT DROP"))
-        if len(frame):
-            _copy_into(connection, staged, frame)
-        return staged
-
-    def _unstage(self, connection: sa.Connection, staged: str) -> None:
-        if self.is_duckdb:
-            connection.connection.driver_connection.unregister(staged)
-        else:
-            connection.execute(sa.text(f"DROP TABLE IF EXISTS {staged}"))
-
-    def _unstage_all(self, connection: sa.Connection) -> None:
-        """Once a write's transaction has ended, let go of what it staged and put back the
-        settings it changed (a DuckDB connection refuses even this inside a failed
-        transaction). PostgreSQL's staged tables went with the transaction."""
-        if self.is_duckdb and not connection.closed and not connection.invalidated:
-            raw = connection.connection.driver_connection
-            for name in schema.VERSIONED:
-                raw.unregister(f"staged_{name}")
-            raw.execute("RESET SESSION preserve_insertion_order")  # a plain RESET leaves it
-
-    def _diff_sql(self, name: str, staged: str) -> tuple[str, str, list[str], list[str]]:
-        current, _revision = schema.VERSIONED[name]
-        keys = [column.name for column in current.primary_key.columns]
-        values = [column.name for column in current.columns if column.name not in keys and column.name != "load_id"]
-        join = " AND ".join(f"c.{key} = s.{key}" for key in keys)
-        differs = " OR ".join(f"c.{value} IS DISTINCT FROM s.{value}" for value in values)
-        return join, differs, keys, values
-
-    def _diff(self, connection, name: str, frame: pd.DataFrame, details: bool = False) -> Change:
-        staged = self._stage(connection, name, frame)
-        change = self._diff_staged(connection, name, staged, len(frame), details)
-        self._unstage(connection, staged)  # after a failure, preview and apply do this
-        return change
-
-    def _diff_staged(self, connection, name: str, staged: str, rows: int, details: bool = False) -> Change:
-        """New, revised and unchanged rows of the staged frame, worked out in the database."""
-        if not connection.execute(sa.text(f"SELECT EXISTS (SELECT 1 FROM {name})")).one()[0]:  # fetched to the end
-            return Change(new=rows)  # an empty table: every row is new, nothing to compare
-        join, differs, keys, values = self._diff_sql(name, staged)
-        counts = connection.execute(
-            sa.text(
-                f"SELECT count(*) FILTER (WHERE c.{keys[0]} IS NULL), "
-                f"count(*) FILTER (WHERE c.{keys[0]} IS NOT NULL AND ({differs})), "
-                f"count(*) FILTER (WHERE c.{keys[0]} IS NOT NULL AND NOT ({differs})) "
-                f"FROM {staged} s LEFT JOIN {name} c ON {join}"
-            )
-        ).one()
-        change = Change(new=counts[0], revised=counts[1], unchanged=counts[2])
-        if details and change.revised:
-            selected = ", ".join(
-                [f"s.{key}" for key in keys]
-                + [f"c.{value} AS old_{value}" for value in values]
-                + [f"s.{value} AS new_{value}" for value in values]
-            )
-            result = connection.execute(
-                sa.text(f"SELECT {selected} FROM {staged} s JOIN {name} c ON {join} WHERE {differs}")
-            )
-            change.revisions = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        return change
-
-    def _write_versioned(self, connection, name: str, frame: pd.DataFrame, load_id: int) -> Change:
-        staged = self._stage(connection, name, frame)
-        change = self._write_staged(connection, name, staged, len(frame), load_id)
-        self._unstage(connection, staged)  # after a failure, apply does this
-        return change
-
-    def _write_staged(self, connection, name: str, staged: str, rows: int, load_id: int) -> Change:
-        change = self._diff_staged(connection, name, staged, rows)
-        join, differs, keys, values = self._diff_sql(name, staged)
-        current, revision = schema.VERSIONED[name]
-        columns = keys + values + ["load_id"]
-        column_list = ", ".join(columns)
-        if change.revised:
-            connection.execute(
-                sa.text(
-                    f"INSERT INTO {revision.name} ({column_list}, superseded_by_load) "
-                    f"SELECT {', '.join('c.' + column for column in columns)}, :load_id "
-                    f"FROM {name} c JOIN {staged} s ON {join} WHERE {differs}"
-                ),
-                {"load_id": load_id},
-            )
-            connection.execute(
-                sa.text(
-                    f"DELETE FROM {name} c USING {staged} s WHERE {join} AND ({differs})"
-                )
-            )
-        selected = ", ".join("s." + column for column in keys + values)
-        if rows and change.new == rows:  # nothing in the table shares a key with the batch
-            if self.is_duckdb and rows >= PARALLEL_INSERT_ROWS:
-                # DuckDB then inserts with all its threads and less work: a sixth faster for
-                # LAIT's 640,900 rows. For this connection only, until the transaction ends;
-                # reads that need an order ask for it (PostgreSQL keeps none either).
-                connection.execute(sa.text("SET SESSION preserve_insertion_order = false"))
-            connection.execute(
-                sa.text(f"INSERT INTO {name} ({column_list}) SELECT {selected}, :load_id FROM {staged} s"),
-                {"load_id": load_id},
-            )
-        elif change.new or change.revised:
-            connection.execute(
-                sa.text(
-                    f"INSERT INTO {name} ({column_list}) "
-                    f"SELECT {selected}, :load_id "
-                    f"FROM {staged} s LEFT JOIN {name} c ON {join} WHERE c.{keys[0]} IS NULL"
-                ),
-                {"load_id": load_id},
-            )
-        return change
+    def replace_everything(self, frames: dict[str, pd.DataFrame], by: str, subject: str, note: str) -> None:
+        """Replace every table's rows with `frames` in one transaction, so that new loads and
+        commentary get ids after the restored ones; recorded in the audit log."""
+        self.create_schema()
+        with self.engine.begin() as connection:
+            for table in reversed(schema.metadata.sorted_tables):
+                connection.execute(table.delete())
+            for table in schema.metadata.sorted_tables:
+                frame = frames.get(table.name)  # a backup from before a table existed lacks it
+                if frame is not None and len(frame):
+                    connection.execute(table.insert(), list(records(frame)))
+            for sequence, table, column in _sequences():
+                highest = connection.execute(sa.select(sa.func.max(table.c[column]))).scalar() or 0
+                _move_sequence_past(connection, sequence, highest)
+            record_audit(connection, by, "restore", subject, None, note)
 
 
-def _arrow(frame: pd.DataFrame):
-    """A frame as an Arrow table for DuckDB to scan, NaN as null (as DuckDB reads a frame);
-    columns pandas already keeps in Arrow pass without a copy. A column Arrow cannot type
-    (numbers and text mixed) leaves the frame for DuckDB to read as it is."""
-    import pyarrow as pa
-
-    try:
-        return pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return frame
+def _sequences() -> list[tuple[sa.Sequence, sa.Table, str]]:
+    found = []
+    for table in schema.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.default, sa.Sequence):
+                found.append((column.default, table, column.name))
+    return found
 
 
-def _copy_into(connection: sa.Connection, table: str, frame: pd.DataFrame) -> None:
-    """Copy a frame into a PostgreSQL table with COPY, on the connection's own transaction.
-
-    One stream instead of a statement per row (an INSERT per row took 33 s of a 38 s LAIT
-    load). Arrow writes the CSV column-wise in C++: it quotes every text value and leaves
-    nulls bare, which is how PostgreSQL's CSV tells '' (a status) from NULL, and it writes
-    doubles in their shortest exact form, so a reload compares equal. A frame Arrow cannot
-    type goes row by row through psycopg instead."""
-    import pyarrow as pa
-    import pyarrow.csv
-
-    names = ", ".join(frame.columns)
-    arrow = _arrow(frame)
-    with connection.connection.driver_connection.cursor() as cursor:
-        if isinstance(arrow, pd.DataFrame):
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
-                for row in rows:
-                    copy.write_row(row)
-            return
-        # Categories (LAIT's keys) as their plain values: the CSV writer wants no dictionaries.
-        plain = pa.schema(
-            field.with_type(field.type.value_type) if pa.types.is_dictionary(field.type) else field
-            for field in arrow.schema
-        )
-        arrow = arrow.cast(plain)
-        options = pyarrow.csv.WriteOptions(include_header=False)
-        with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-            for batch in arrow.to_batches(max_chunksize=100_000):  # a few MB of text at a time
-                sink = pa.BufferOutputStream()
-                pyarrow.csv.write_csv(batch, sink, options)
-                copy.write(memoryview(sink.getvalue()))
+def _move_sequence_past(connection, sequence: sa.Sequence, highest: int) -> None:
+    """So new loads and commentary get ids after the restored ones."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text(f"SELECT setval('{sequence.name}', {max(highest, 1)}, {highest > 0})"))
+        return
+    # DuckDB has no setval: draw the numbers in one query instead.
+    drawn = connection.execute(sa.select(sequence.next_value())).scalar()
+    if drawn < highest:
+        connection.execute(sa.text(f"SELECT max(nextval('{sequence.name}')) FROM range({highest - drawn})"))
 
 
 def records(frame: pd.DataFrame) -> Iterable[dict]:

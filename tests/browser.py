@@ -9,8 +9,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ARTEFACTS = REPO / "test-artefacts"
+from tests.paths import ARTEFACTS, REPO  # noqa: F401 - browser tests take ARTEFACTS from here
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

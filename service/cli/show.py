@@ -1,0 +1,171 @@
+"""Subcommands that show what Scorecard holds: show, indicators, reconcile."""
+
+import json
+import sys
+from pathlib import Path
+
+from service import arguments
+from service.application import RECONCILE_COLUMNS, reference_data
+from service.cli.common import UserError, open_service, print_table, shown
+
+JSON_FIELDS_FIRST = [
+    "indicator_id", "title", "outcome_area", "period_label", "value", "numerator", "denominator",
+    "status", "target", "rag", "direction", "england", "region", "sn_mean", "rank", "quartile",
+]
+
+
+def add_show(commands) -> None:
+    parser = commands.add_parser("show", help="print the scorecard for an area and quarter")
+    parser.add_argument("--area", help="area code, old code or name (default: the home LA)")
+    parser.add_argument("--period", help="financial quarter like 2024-25 Q4 (default: the latest complete)")
+    parser.add_argument("--outcome", help="one outcome area, by id or title")
+    parser.add_argument("--indicator", action="append", metavar="ID", help="only this indicator (repeatable)")
+    parser.add_argument("--framework", default="ecm", help="outcome framework (default: ecm)")
+    parser.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    parser.add_argument("-o", "--output", help="write to this file (needed for xlsx)")
+    parser.set_defaults(run=run_show)
+
+
+def run_show(args) -> int:
+    catalogue, areas = reference_data()
+    area_code = arguments.area_code(areas, args.area)
+    quarter = arguments.quarter(args.period)
+    framework = arguments.framework(catalogue, args.framework)
+    outcome = arguments.outcome_id(framework, args.outcome)
+    wanted = arguments.indicator_ids(catalogue, args.indicator)
+    with open_service(args) as service:
+        card = service.scorecard(area_code, quarter, framework.id, outcome)
+    chosen = [row for row in card.rows if not wanted or row.indicator_id in wanted]
+    rows = [row.as_dict() for row in chosen]
+    for row in rows:
+        row.update(area_code=card.area.code, area_name=card.area.name,
+                   quarter=quarter.label, demonstration_data=card.is_demo)
+    if args.format == "json":
+        ordered = [{**{name: row[name] for name in JSON_FIELDS_FIRST}, **row} for row in rows]
+        json.dump(ordered, sys.stdout, indent=2, default=str)
+        print()
+    elif args.format in ("csv", "xlsx"):
+        _export(args, rows)
+    else:
+        _print_scorecard(card, chosen)
+    return 0
+
+
+def _export(args, rows: list[dict]) -> None:
+    """CSV or XLSX of every field, as the JSON gives them, with no cell that can run as a formula."""
+    from service import exports  # openpyxl only for a download
+
+    header = list(rows[0]) if rows else JSON_FIELDS_FIRST
+    values = [[", ".join(map(str, v)) if isinstance(v, list) else v for v in row.values()] for row in rows]
+    if args.format == "xlsx":
+        if not args.output:
+            raise UserError("An XLSX scorecard needs a file to go in: add -o FILE.xlsx.")
+        Path(args.output).write_bytes(exports.xlsx_bytes(header, values))
+        print(f"Scorecard written to {args.output}.")
+        return
+    text = exports.csv_text(header, values)
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
+
+
+def _print_scorecard(card, rows) -> None:
+    if card.is_demo:
+        print("DEMONSTRATION DATA: these figures are invented.")
+    print(f"{card.area.name} ({card.area.code}), quarter {card.quarter.label}")
+    headers = ["Indicator", "Period", "Figure", "Target", "RAG", "Direction", "England",
+               "Region", "Neighbours", "Rank", "Quartile"]
+    table = []
+    for row in rows:
+        table.append([
+            row.short_title, row.period_label or "", row.shown, shown(row.target, row.decimals),
+            row.rag, row.direction, shown(row.england, row.decimals),
+            shown(row.region, row.decimals), shown(row.sn_mean, row.decimals),
+            f"{row.rank} of {row.rank_of}" if row.rank else "", row.quartile or "",
+        ])
+    print_table(headers, table)
+
+
+def add_indicators(commands) -> None:
+    parser = commands.add_parser("indicators", help="list the indicator catalogue")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.set_defaults(run=run_indicators)
+
+
+def run_indicators(args) -> int:
+    catalogue, _areas = reference_data()
+    if args.format == "json":
+        json.dump([_indicator_json(indicator) for indicator in catalogue], sys.stdout, indent=2)
+        print()
+        return 0
+    headers = ["Id", "Title", "Polarity", "Unit", "NI", "Aliases"]
+    rows = [
+        [indicator.id, indicator.short_title, indicator.polarity.value.replace("_", " "),
+         indicator.unit.value, indicator.ni_code or "", "; ".join(indicator.aliases)]
+        for indicator in catalogue
+    ]
+    print_table(headers, rows)
+    return 0
+
+
+def _indicator_json(indicator) -> dict:
+    return {
+        "id": indicator.id,
+        "title": indicator.title,
+        "short_title": indicator.short_title,
+        "outcomes": dict(indicator.outcomes),
+        "polarity": indicator.polarity.value,
+        "unit": indicator.unit.value,
+        "multiplier": indicator.multiplier,
+        "population_age_band": indicator.population_age_band,
+        "period_type": indicator.period_type.value,
+        "measure_type": indicator.measure_type.value,
+        "decimals": indicator.decimals,
+        "definition": indicator.definition,
+        "source": indicator.source,
+        "ni_code": indicator.ni_code,
+        "aliases": list(indicator.aliases),
+        "lait_code": indicator.lait_code,
+    }
+
+
+def add_reconcile(commands) -> None:
+    parser = commands.add_parser(
+        "reconcile", help="figures with more than one source, and published figures checked against their counts"
+    )
+    parser.add_argument("--indicator", action="append", help="an indicator id (repeat for more); default all")
+    parser.add_argument("--area", help="an area code, old code or name; default every area")
+    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--limit", type=int, default=50, help="differences listed in the table (default 50)")
+    parser.set_defaults(run=run_reconcile)
+
+
+def run_reconcile(args) -> int:
+    catalogue, areas = reference_data()
+    ids = sorted(arguments.indicator_ids(catalogue, args.indicator)) if args.indicator else None
+    codes = [arguments.area_code(areas, args.area)] if args.area else None
+    with open_service(args) as service:
+        result = service.reconcile(ids, codes)
+        decimals = {name: service.decimals_of(name) for name in result.differences["indicator_id"].unique()}
+    differences = result.differences[RECONCILE_COLUMNS]
+    if args.format == "json":
+        print(json.dumps({"compared": result.compared, "agree": result.matched, "reasons": result.counts(),
+                          "differences": json.loads(differences.to_json(orient="records"))}, indent=2))
+        return 0
+    if args.format == "csv":
+        differences.to_csv(sys.stdout, index=False)
+        return 0
+    print(result.summary("Figures compared"))
+    if len(differences):
+        print()
+        listed = differences.head(args.limit)
+        print_table(
+            ["Indicator", "Area", "Period", "Source", "Check", "Published", "Other", "Reason"],
+            [[row.indicator_id, row.area_code, row.period, row.source, row.check,
+              shown(row.published, decimals[row.indicator_id]), shown(row.computed, decimals[row.indicator_id]),
+              row.reason] for row in listed.itertuples()],
+        )
+        if len(differences) > args.limit:
+            print(f"... and {len(differences) - args.limit:,} more (--format csv lists every one)")
+    return 0

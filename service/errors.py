@@ -1,0 +1,6 @@
+"""What the service refuses, in plain words: pages show it, the command line prints it."""
+
+
+class NotAllowed(ValueError):
+    """A request the service will not carry out: an area, period or indicator not on the
+    server's lists, commentary that is empty or too long, a load that cannot be reverted."""

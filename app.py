@@ -11,7 +11,7 @@ from pathlib import Path
 import dash
 from dash import dcc, html, set_props
 
-from service import serve, web_security
+from service import api, serve, web_security
 from service.shared import shared
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +67,9 @@ server = app.server
 # `scorecard serve` and `python app.py` do, an import for tests does not. SCORECARD_WARM=off stops it.
 if os.environ.get("SCORECARD_WARM", "on" if __name__ == "__main__" else "off") == "on":
     shared().warm_in_background()
+
+
+api.install(server, shared)  # /api/v1: read-only JSON and CSV for analysts' own tools
 
 
 @server.route("/healthz")

@@ -9,8 +9,9 @@ exact: delete what it wrote, move back what it superseded.
 import sqlalchemy as sa
 
 # 2: users and the audit log. 3: every observation and population names its source, and
-# several sources may give one figure. create_schema adds missing tables, then records the version.
-SCHEMA_VERSION = 3
+# several sources may give one figure. 4: API tokens. create_schema adds missing tables, then
+# records the version.
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -249,6 +250,17 @@ app_user = sa.Table(
     sa.Column("role", sa.String, nullable=False),  # viewer, analyst, admin
     sa.Column("password_hash", sa.String, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# API tokens for analysts' own tools: only a token's SHA-256 is kept, so a copy of the database
+# gives no one a working token. The role is read from app_user at each request.
+api_token = sa.Table(
+    "api_token",
+    metadata,
+    sa.Column("token_hash", sa.String, primary_key=True),
+    sa.Column("username", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime),
 )
 
 audit_seq = sa.Sequence("audit_id_seq")

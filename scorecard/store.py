@@ -424,7 +424,37 @@ class Store(VersionedWrites):
     def remove_user(self, username: str, role: str, by: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(schema.app_user.delete().where(schema.app_user.c.username == username))
+            # so a user added later under the same name gets none of these tokens
+            connection.execute(schema.api_token.delete().where(schema.api_token.c.username == username))
             record_audit(connection, by, "user remove", username, f"role {role}", None)
+
+    def add_api_token(self, username: str, token_hash: str, by: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(schema.api_token.insert().values(
+                token_hash=token_hash, username=username, created_at=datetime.now(),
+            ))
+            record_audit(connection, by, "api token add", username, None, None)
+
+    def revoke_api_tokens(self, username: str, by: str) -> int:
+        """Revoke every live token of a user; how many there were."""
+        table = schema.api_token
+        with self.engine.begin() as connection:
+            revoked = connection.execute(table.update().where(
+                table.c.username == username, table.c.revoked_at.is_(None)
+            ).values(revoked_at=datetime.now())).rowcount
+            record_audit(connection, by, "api token revoke", username, f"{revoked} live", None)
+        return revoked
+
+    def api_token_user(self, token_hash: str) -> dict | None:
+        """The user (username, role) a live token belongs to, else None."""
+        token, user = schema.api_token, schema.app_user
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(user.c.username, user.c.role)
+                .join(token, token.c.username == user.c.username)
+                .where(token.c.token_hash == token_hash, token.c.revoked_at.is_(None))
+            ).first()
+        return None if row is None else dict(row._mapping)
 
     # The audit log ------------------------------------------------------------------
 

@@ -70,6 +70,9 @@ def add_users(commands) -> None:
     actions.add_parser("list", parents=[db], help="list users and their roles")
     remove = actions.add_parser("remove", parents=[db], help="remove a user")
     remove.add_argument("username")
+    token = actions.add_parser("token", parents=[db], help="print a new API token for a user, shown once")
+    token.add_argument("username")
+    token.add_argument("--revoke", action="store_true", help="revoke every API token the user has")
     parser.set_defaults(run=run_users)
 
 
@@ -83,6 +86,15 @@ def run_users(args) -> int:
                     password = sys.stdin.readline().rstrip("\n")
                 users.add_user(service.store, args.username, args.role, password, by=getpass.getuser())
                 print(f"Added {args.username} as {args.role}.")
+            elif args.action == "token":
+                from service import tokens
+
+                if args.revoke:
+                    count = tokens.revoke(service.store, args.username, by=getpass.getuser())
+                    print(f"Revoked {count} API token(s) of {args.username}.")
+                else:
+                    print(tokens.new_token(service.store, args.username, by=getpass.getuser()))
+                    print(f"A new API token for {args.username}: it is shown only this once.", file=sys.stderr)
             elif args.action == "remove":
                 users.remove_user(service.store, args.username, by=getpass.getuser())
                 print(f"Removed {args.username}.")

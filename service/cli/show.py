@@ -4,14 +4,10 @@ import json
 import sys
 from pathlib import Path
 
-from service import arguments
+from service import arguments, records
 from service.application import RECONCILE_COLUMNS, reference_data
 from service.cli.common import UserError, open_service, print_table, shown
-
-JSON_FIELDS_FIRST = [
-    "indicator_id", "title", "outcome_area", "period_label", "value", "numerator", "denominator",
-    "status", "target", "rag", "direction", "england", "region", "sn_mean", "rank", "quartile",
-]
+from service.records import JSON_FIELDS_FIRST
 
 
 def add_show(commands) -> None:
@@ -36,13 +32,9 @@ def run_show(args) -> int:
     with open_service(args) as service:
         card = service.scorecard(area_code, quarter, framework.id, outcome)
     chosen = [row for row in card.rows if not wanted or row.indicator_id in wanted]
-    rows = [row.as_dict() for row in chosen]
-    for row in rows:
-        row.update(area_code=card.area.code, area_name=card.area.name,
-                   quarter=quarter.label, demonstration_data=card.is_demo)
+    rows = records.scorecard_records(card, wanted)  # the API's scorecard gives the same
     if args.format == "json":
-        ordered = [{**{name: row[name] for name in JSON_FIELDS_FIRST}, **row} for row in rows]
-        json.dump(ordered, sys.stdout, indent=2, default=str)
+        json.dump(records.ordered(rows), sys.stdout, indent=2, default=str)
         print()
     elif args.format in ("csv", "xlsx"):
         _export(args, rows)
@@ -96,7 +88,7 @@ def add_indicators(commands) -> None:
 def run_indicators(args) -> int:
     catalogue, _areas = reference_data()
     if args.format == "json":
-        json.dump([_indicator_json(indicator) for indicator in catalogue], sys.stdout, indent=2)
+        json.dump([records.indicator_record(indicator) for indicator in catalogue], sys.stdout, indent=2)
         print()
         return 0
     headers = ["Id", "Title", "Polarity", "Unit", "NI", "Aliases"]
@@ -107,27 +99,6 @@ def run_indicators(args) -> int:
     ]
     print_table(headers, rows)
     return 0
-
-
-def _indicator_json(indicator) -> dict:
-    return {
-        "id": indicator.id,
-        "title": indicator.title,
-        "short_title": indicator.short_title,
-        "outcomes": dict(indicator.outcomes),
-        "polarity": indicator.polarity.value,
-        "unit": indicator.unit.value,
-        "multiplier": indicator.multiplier,
-        "population_age_band": indicator.population_age_band,
-        "period_type": indicator.period_type.value,
-        "measure_type": indicator.measure_type.value,
-        "decimals": indicator.decimals,
-        "definition": indicator.definition,
-        "source": indicator.source,
-        "ni_code": indicator.ni_code,
-        "aliases": list(indicator.aliases),
-        "lait_code": indicator.lait_code,
-    }
 
 
 def add_reconcile(commands) -> None:

@@ -1,6 +1,8 @@
 """Time the quarterly scorecard for Dudley on the demo data: median and 95th percentile,
 worked out from nothing (as `scorecard show` does) and with the national comparator
-figures shared between calls (as the web server does until the data change).
+figures shared between calls (as the web server does until the data change); each with
+every signal (intervals, significance, trend, SPC, the sentence) and, for comparison,
+without them (what the scorecard cost before them).
 
     .venv/bin/python bench/quarterly.py [--runs 50]
 """
@@ -35,13 +37,16 @@ def main() -> None:
         quarter = latest_complete_quarter(date.today())
         national = NationalFigures.build(store, catalogue, areas)
         for how, shared in (("from nothing", None), ("national figures shared", national)):
-            timings = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                quarterly_scorecard(store, catalogue, areas, "E08000027", quarter, national=shared)
-                timings.append((time.perf_counter() - started) * 1000)
-            p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1]
-            print(f"quarterly scorecard, {how}, {runs} runs: median {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms")
+            for lenses in (False, True):
+                timings = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    quarterly_scorecard(store, catalogue, areas, "E08000027", quarter, national=shared, lenses=lenses)
+                    timings.append((time.perf_counter() - started) * 1000)
+                p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1]
+                which = "with every signal" if lenses else "without the signals"
+                print(f"quarterly scorecard, {how}, {which}, {runs} runs: "
+                      f"median {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms")
         store.close()
 
 

@@ -19,6 +19,62 @@ DIRECTION_SIGNS = {
 }
 
 
+# Signals: a word and a shape each, in one neutral style (never red or green: a comparison
+# with England is a position, and some indicators have no polarity).
+SIGNIFICANCE_SHAPES = {
+    "similar": "=", "better": "+", "much better": "++", "worse": "−", "much worse": "−−",
+    "higher": "↑", "lower": "↓",
+}
+TREND_SHAPES = {
+    "increasing and getting better": "↗", "increasing and getting worse": "↗", "increasing": "↗",
+    "decreasing and getting better": "↘", "decreasing and getting worse": "↘", "decreasing": "↘",
+    "no significant change": "→",
+}
+VARIATION_SHAPES = {
+    "common cause": "~", "improvement high": "H↑", "improvement low": "L↓", "concern high": "H↑",
+    "concern low": "L↓", "neutral high": "H↑", "neutral low": "L↓",
+}
+VARIATION_WORDS = {
+    "common cause": "Common cause", "improvement high": "Improvement (high)", "improvement low": "Improvement (low)",
+    "concern high": "Concern (high)", "concern low": "Concern (low)", "neutral high": "Special cause high",
+    "neutral low": "Special cause low",
+}
+ASSURANCE_SHAPES = {"consistently passing": "P", "consistently failing": "F", "inconsistent": "?"}
+
+
+def signal_badge(shape: str, words: str, kind: str) -> html.Span:
+    return html.Span([html.Span(shape, className="signal-shape", **{"aria-hidden": "true"}), words],
+                     className=f"signal signal-{kind}")
+
+
+def significance_badge(word: str | None, against: str) -> html.Span:
+    """'= Similar', '+ Better' ...; the comparator is read out to screen readers."""
+    if not word:
+        return html.Span("Not compared", className="signal-none")
+    return html.Span([
+        signal_badge(SIGNIFICANCE_SHAPES.get(word, ""), word.capitalize(), "significance"),
+        html.Span(f" compared with {against}", className="visually-hidden"),
+    ])
+
+
+def trend_badge(word: str | None) -> html.Span:
+    if not word:
+        return html.Span("Cannot be calculated", className="signal-none")
+    return signal_badge(TREND_SHAPES.get(word, ""), word.capitalize(), "trend")
+
+
+def spc_badges(variation: str | None, assurance: str | None, trial: bool) -> html.Span:
+    """Making Data Count's two icons in words and letters; trial limits claim neither."""
+    if variation is None:
+        return html.Span("Not charted", className="signal-none")
+    if trial:
+        return html.Span("Trial limits (fewer than 13 points): no icon", className="signal-none")
+    parts = [signal_badge(VARIATION_SHAPES.get(variation, ""), VARIATION_WORDS.get(variation, variation), "variation")]
+    if assurance in ASSURANCE_SHAPES:
+        parts += [" ", signal_badge(ASSURANCE_SHAPES[assurance], assurance.capitalize(), "assurance")]
+    return html.Span(parts)
+
+
 def rag_badge(word: str) -> html.Span:
     return html.Span(
         [html.Span(RAG_SHAPES[word], className="rag-shape", **{"aria-hidden": "true"}), RAG_WORDS[word]],

@@ -1,10 +1,14 @@
-"""Exceptions: red indicators and worsening ambers, with their commentary, which analysts
-write and edit here. Every version is kept with its author and time."""
+"""Exceptions: the indicators that meet the exception rule (data/exceptions.yaml), each with
+why, its sentence and its commentary, which analysts write and edit here. Every version is
+kept with its author and time."""
 
 import dash
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 
-from layouts._parts import chosen, direction_badge, no_data, number, page, problem_page, rag_badge, state_of
+from layouts._parts import (
+    chosen, direction_badge, no_data, number, page, problem_page, rag_badge, significance_badge, spc_badges, state_of,
+    trend_badge,
+)
 from layouts._projector import projector_nav
 from layouts._state import from_search, href, is_projector
 from service import actions
@@ -22,7 +26,10 @@ def layout(**query):
     except NotAllowed as problem:
         return problem_page("/exceptions", state, "Exceptions", problem)
     rows = shared().exceptions(card)
-    intro = html.P(f"{card.area.name}, {card.quarter.label}: red indicators, and amber ones getting worse.", className="lede")
+    intro = html.Div([
+        html.P(f"{card.area.name}, {card.quarter.label}: the indicators that meet any of these.", className="lede"),
+        html.Ul([html.Li(rule) for rule in shared().exception_rules()], className="exception-rules"),
+    ])
     if not rows:
         body = html.Div([intro, no_data("There are no exceptions this quarter.")])
     elif is_projector(state):
@@ -37,7 +44,7 @@ def layout(**query):
 
 def projector_table(rows, card) -> html.Table:
     """For the board: one line per exception, its commentary beside it."""
-    head = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "Commentary"]
+    head = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "Why", "Commentary"]
     return html.Table([
         html.Caption(f"Exceptions for {card.area.name}, {card.quarter.label}"),
         html.Thead(html.Tr([html.Th(name, scope="col") for name in head])),
@@ -48,10 +55,11 @@ def projector_table(rows, card) -> html.Table:
                 html.Td(number(row.target, row.decimals)),
                 html.Td(rag_badge(row.rag)),
                 html.Td(direction_badge(row.direction)),
+                html.Td("; ".join(row.exception_reasons)),
                 html.Td([row.commentary, html.Span(row.commentary_author, className="period")]
                         if row.commentary else html.Span("No commentary yet.", className="period"),
                         className="commentary-cell"),
-            ], className=f"row-{row.rag}")
+            ], className=f"row-{row.rag.replace(' ', '-')}")
             for row in rows
         ]),
     ], className="table exceptions-table")
@@ -80,9 +88,16 @@ def exception(row, card, state) -> html.Section:
             html.Span(f" against a target of {number(row.target, row.decimals)}" if row.target is not None else ""),
             html.Span(f"; {row.outcome_area_title}", className="period"),
         ], className="exception-summary"),
+        html.P([html.Strong("Why: "), "; ".join(row.exception_reasons) + "."], className="exception-why"),
+        html.P(row.narrative, className="narrative"),
+        html.P([
+            "England: ", significance_badge(row.vs_england, "England"), " Neighbours: ",
+            significance_badge(row.vs_neighbours, "neighbours"), " Recent trend: ", trend_badge(row.recent_trend),
+            " Variation and assurance: ", spc_badges(row.spc_variation, row.spc_assurance, row.spc_trial),
+        ], className="exception-signals"),
         html.Div(said, id={"type": "note-shown", **key}),
         *editor,
-    ], className=f"exception exception-{row.rag}", id=f"note-{row.indicator_id}")
+    ], className=f"exception exception-{row.rag.replace(' ', '-')}", id=f"note-{row.indicator_id}")
 
 
 @callback(

@@ -46,6 +46,7 @@ def layout(**query):
         html.P(f"{detail.area_name}, figures up to the end of {quarter.label}.", className="lede"),
         dcc.Graph(figure=trend_figure(detail), config={"displayModeBar": False}, className="trend",
                   responsive=True),
+        *spc_section(detail),
         html.H2("Figures"),
         figures_table(detail),
         symbol_legend(detail),
@@ -83,6 +84,66 @@ def trend_figure(detail) -> go.Figure:
     ))
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 20, "b": 40}, height=420, font={"size": 16},
+        legend={"orientation": "h", "y": -0.15}, plot_bgcolor="white",
+    )
+    figure.update_yaxes(gridcolor="#e5e5e5", zeroline=False)
+    return figure
+
+
+# Special causes: a colour AND a symbol each (never colour alone; blue and orange, as
+# Making Data Count, never red or green).
+SPC_MARKS = {
+    "common cause": ("#505a5f", "circle"),
+    "special cause improvement": ("#1d70b8", "diamond"),
+    "special cause concern": ("#f47738", "square"),
+    "special cause high": ("#4c2c92", "triangle-up"),
+    "special cause low": ("#4c2c92", "triangle-down"),
+}
+
+
+def spc_section(detail) -> list:
+    chart = detail.spc
+    if chart is None:
+        return []
+    heading = "Statistical process control" + (" (trial limits)" if chart.trial else "")
+    return [
+        html.H2(heading, id="spc"),
+        html.Figure([
+            dcc.Graph(figure=spc_figure(chart), config={"displayModeBar": False}, className="trend spc",
+                      responsive=True, id="spc-chart"),
+            html.Figcaption(chart.summary, className="spc-summary", id="spc-summary"),  # the text alternative
+        ], className="spc-figure"),
+    ]
+
+
+def spc_figure(chart) -> go.Figure:
+    """The XmR chart: points, mean, process limits, 2-sigma lines, special causes marked."""
+    figure = go.Figure()
+    x = chart.periods
+    for values, name, style in ((chart.upper, "Process limits", "dash"), (chart.lower, None, "dash"),
+                                (chart.upper_2sigma, "2 sigma", "dot"), (chart.lower_2sigma, None, "dot"),
+                                (chart.mean, "Average", "solid")):
+        if any(v is not None for v in values):
+            figure.add_trace(go.Scatter(
+                x=x, y=values, mode="lines", name=name or "", showlegend=name is not None,
+                line={"color": "#0b0c0c" if name == "Average" else "#505a5f", "dash": style, "width": 2},
+                hoverinfo="skip", line_shape="hv",
+            ))
+    figure.add_trace(go.Scatter(x=x, y=chart.values, mode="lines", line={"color": "#b1b4b6", "width": 2},
+                                showlegend=False, hoverinfo="skip"))
+    for kind, (colour, symbol) in SPC_MARKS.items():
+        chosen = [i for i, found in enumerate(chart.point_types) if found == kind]
+        if chosen:
+            figure.add_trace(go.Scatter(
+                x=[x[i] for i in chosen], y=[chart.values[i] for i in chosen], mode="markers",
+                name=kind.capitalize(), marker={"color": colour, "symbol": symbol, "size": 12},
+                text=[f"{x[i]}: {chart.shown[i]} ({kind})" for i in chosen], hoverinfo="text",
+            ))
+    words = (f"Trial limits: fewer than 13 {chart.noun}s" if chart.trial
+             else f"Variation: {chart.variation}" + (f"; assurance: {chart.assurance}" if chart.assurance != "none" else ""))
+    figure.add_annotation(text=words, xref="paper", yref="paper", x=0, y=1.08, showarrow=False, xanchor="left")
+    figure.update_layout(
+        margin={"l": 50, "r": 20, "t": 40, "b": 40}, height=420, font={"size": 16},
         legend={"orientation": "h", "y": -0.15}, plot_bgcolor="white",
     )
     figure.update_yaxes(gridcolor="#e5e5e5", zeroline=False)

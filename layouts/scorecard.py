@@ -7,7 +7,8 @@ import dash
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from layouts._parts import (
-    chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, sparkline, state_of,
+    chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, significance_badge, sparkline,
+    spc_badges, state_of, trend_badge,
 )
 from layouts._projector import projector_nav
 from layouts._state import href, is_projector
@@ -20,7 +21,8 @@ dash.register_page(__name__, path="/scorecard", title="Outcome scorecard - Score
                    order=1, nav=True)
 
 COLUMNS = ["Indicator", "Latest", "Previous", "Same time last year", "Target", "RAG",
-           "Direction of travel", "England", "Region", "Statistical neighbours", "Quartile", "Trend", "Note"]
+           "Direction of travel", "England", "Region", "Statistical neighbours", "Quartile and rank",
+           "Recent trend", "Variation and assurance", "Trend", "Note"]
 FILTERS = [("all", "All indicators"), ("red", "Red only"), ("amber", "Amber only"), ("green", "Green only"),
            ("no judgement", "No judgement only")]
 ORDERS = [("outcome", "By outcome area"), ("rag", "Red first"), ("direction", "Worsening first"), ("name", "By name")]
@@ -68,8 +70,24 @@ def legend() -> html.Details:
                     "[z] not applicable; [low] rounds to zero but is not zero."),
             html.Li("RAG: green is on or better than target; amber is worse but within tolerance; red is worse "
                     "beyond tolerance; no judgement where there is no target or the indicator has no polarity."),
-            html.Li("Quartile band A is the best quarter of English LAs, D the worst; none for indicators "
-                    "with no polarity. Statistical neighbours are the mean of the LA's 10 neighbours, as LAIT does."),
+            html.Li("Quartile band A is the best quarter of English LAs, D the worst, and the rank among them "
+                    "(1 is the best); none for indicators with no polarity. Statistical neighbours are the mean of "
+                    "the LA's 10 neighbours, as LAIT does."),
+            html.Li("England, region and neighbours: = Similar where the comparator's figure lies within this "
+                    "figure's 95% confidence interval; + Better or − Worse where it lies outside it, ++ Much better "
+                    "or −− Much worse outside the 99.8% interval too; ↑ Higher or ↓ Lower for indicators with no "
+                    "polarity. Not compared where there is no count and denominator, the count is suppressed "
+                    "or its publisher rounded it, or the comparator's figure is for another period."),
+            html.Li("Recent trend: whether the latest 5 figures in a row rise (↗) or fall (↘) significantly, "
+                    "and whether that is better or worse (the chi-square test Fingertips uses); → no significant "
+                    "change; it cannot be calculated with fewer than 5 figures or a gap."),
+            html.Li("Variation and assurance, for quarterly and monthly figures (NHS Making Data Count): ~ Common "
+                    "cause is the usual variation; H↑ or L↓ is a special cause, high or low, an improvement or a "
+                    "concern; P consistently passing, F consistently failing or ? sometimes meeting the target "
+                    "with that variation. With fewer than 13 points the limits are trial ones and show no icon."),
+            html.Li("Exceptions, listed on the Exceptions page, are indicators that meet any of: "
+                    + "; ".join(shared().exception_rules())
+                    + "."),
         ]),
     ], className="legend")
 
@@ -123,14 +141,29 @@ def _row_cells(row, state) -> dict:
         html.Td(number(row.target, decimals)),
         html.Td(rag_badge(row.rag)),
         html.Td(direction_badge(row.direction)),
-        html.Td(_compared(row.england, decimals, row, "England")),
-        html.Td(_compared(row.region, decimals, row, "Region")),
-        html.Td(number(row.sn_mean, decimals)),
-        html.Td(row.quartile or ""),
+        html.Td([*_listed(_compared(row.england, decimals, row, "England")), html.Br(),
+                 significance_badge(row.vs_england, "England")]),
+        html.Td([*_listed(_compared(row.region, decimals, row, "Region")), html.Br(),
+                 significance_badge(row.vs_region, "the region")]),
+        html.Td([number(row.sn_mean, decimals), html.Br(), significance_badge(row.vs_neighbours, "neighbours")]),
+        html.Td(_quartile_and_rank(row)),
+        html.Td(trend_badge(row.recent_trend)),
+        html.Td(spc_badges(row.spc_variation, row.spc_assurance, row.spc_trial)),
         html.Td(sparkline(row.trend, row.decimals)),
         html.Td(note),
     ]
     return dict(zip(COLUMNS, cells))
+
+
+def _listed(shown) -> list:
+    return shown if isinstance(shown, list) else [shown]
+
+
+def _quartile_and_rank(row):
+    if not row.quartile and not row.rank:
+        return ""
+    rank = f"rank {row.rank} of {row.rank_of}" if row.rank else ""
+    return [html.Span(row.quartile or "", className="figure"), html.Span(rank, className="period")]
 
 
 def _compared(value, decimals: int, row, who: str):

@@ -4,13 +4,16 @@ end, with target, RAG, direction of travel and comparators."""
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from scorecard import disclosure, figures, metrics, plausibility
+from scorecard import disclosure, figures, metrics, narrative, plausibility, signals
+from scorecard import exceptions as exception_rules
 from scorecard.areas import ENGLAND, Area, AreaDirectory
 from scorecard.catalogue import Catalogue, Indicator
 from scorecard.model import Direction, Rag
 from scorecard.periods import Period, financial_year_containing
+from scorecard.significance import Significance, compare_many
 from scorecard.store import Store
 
 
@@ -59,6 +62,21 @@ class ScorecardRow:
     commentary_author: str | None = None
     load_id: int | None = None
     trend: list = field(default_factory=list)  # up to 8 recent figures of the same kind, oldest first
+    # Signals (scorecard/signals.py): limits on the figure's own scale, from its count and denominator.
+    ci95_lower: float | None = None
+    ci95_upper: float | None = None
+    ci998_lower: float | None = None
+    ci998_upper: float | None = None
+    vs_england: str | None = None  # significance at the benchmark period; null: not compared
+    vs_region: str | None = None
+    vs_neighbours: str | None = None
+    recent_trend: str | None = None  # over the latest 5 periods; null: cannot be calculated
+    spc_variation: str | None = None  # quarterly and monthly series only; 'none' under trial limits
+    spc_assurance: str | None = None
+    spc_trial: bool = False
+    exception: bool = False
+    exception_reasons: list = field(default_factory=list)  # the names of the rules met (data/exceptions.yaml)
+    narrative: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,8 +117,12 @@ def quarterly_scorecard(
     outcome: str | None = None,
     only: set[str] | None = None,
     national: "NationalFigures | None" = None,
+    lenses: bool = True,
+    rules: "exception_rules.ExceptionRules | None" = None,
 ) -> Scorecard:
-    """`national` can be shared between calls on unchanged data; it is built when not given."""
+    """`national` can be shared between calls on unchanged data; it is built when not given.
+    `lenses` False leaves out the signals (intervals, significance, trend, SPC, the sentence);
+    `rules` is what makes an exception (data/exceptions.yaml when not given)."""
     area = areas.resolve_or_raise(area_code)
     indicators = indicators_in_view(catalogue, framework, outcome)
     if only is not None:
@@ -112,6 +134,8 @@ def quarterly_scorecard(
         figures.populations(store, [area.code]),
         catalogue,
     ))
+    if lenses:
+        home = signals.with_intervals(home)
     series = {indicator_id: rows for indicator_id, rows in _records_by_indicator(home).items()}
     latest = {
         indicator.id: _latest_rows(series.get(indicator.id, []), indicator) for indicator in indicators
@@ -140,10 +164,75 @@ def quarterly_scorecard(
             row.trend = _trend(series[indicator.id], current)
             _fill_target(row, indicator, targets.get(indicator.id, {}), current, quarter)
         _fill_benchmark(row, indicator, benchmarks.get(indicator.id), comparators)
+        if lenses and current is not None:
+            for name in signals.INTERVAL_COLUMNS:
+                setattr(row, name, signals.number(current.get(name)))
         if indicator.id in notes:
             row.commentary, row.commentary_author = notes[indicator.id]
         scorecard.rows.append(row)
+    if lenses:
+        _fill_significance(scorecard.rows)
+        for row, indicator in zip(scorecard.rows, indicators):
+            current = latest[indicator.id][0]
+            if current is not None:
+                _fill_signals(row, indicator, current, series[indicator.id], comparators, areas)
+        chosen = rules or exception_rules.load()
+        for row in scorecard.rows:
+            row.exception_reasons = chosen.reasons(row)
+            row.exception = bool(row.exception_reasons)
     return scorecard
+
+
+NOUNS = {"quarter": "quarter", "month": "month"}
+
+
+COMPARED = (("vs_england", "england"), ("vs_region", "region"), ("vs_neighbours", "sn_mean"))
+
+
+def _fill_significance(rows: list[ScorecardRow]) -> None:
+    """Each row's interval against England, its region and its neighbours' mean, column-wise
+    per polarity; only where the comparators' figures are for the row's own period."""
+    same = [row for row in rows if row.benchmark_period is not None and row.benchmark_period == row.period_label]
+    by_polarity: dict[str, list[ScorecardRow]] = {}
+    for row in same:
+        by_polarity.setdefault(row.polarity, []).append(row)
+
+    def column(group, name):
+        return np.array([np.nan if getattr(row, name) is None else getattr(row, name) for row in group], dtype=float)
+
+    for polarity, group in by_polarity.items():
+        limits = [column(group, name) for name in signals.INTERVAL_COLUMNS]
+        for attribute, comparator in COMPARED:
+            found = compare_many(column(group, comparator), *limits[:2], polarity, *limits[2:])
+            for row, result in zip(group, found):
+                setattr(row, attribute, signals.word(result))
+
+
+def _fill_signals(row: ScorecardRow, indicator: Indicator, current: dict, records: list[dict],
+                  comparators: "Comparators", areas: AreaDirectory) -> None:
+    """Recent trend, SPC and the sentence for the latest figure (after _fill_significance)."""
+    polarity = indicator.polarity
+    run = signals.consecutive(records, current)
+    trend = signals.trend_of(run, polarity)
+    row.recent_trend = signals.trend_word(trend)
+    spc = signals.spc_of(run, polarity, row.target)
+    if spc is not None:
+        row.spc_variation, row.spc_assurance, row.spc_trial = spc.variation.value, spc.assurance.value, spc.trial
+    comparisons = []
+    region = areas.get(comparators.region_code) if comparators.region_code else None
+    named = [("England", row.england, row.vs_england),
+             (region.name if region else "the region", row.region, row.vs_region),
+             ("statistical neighbours", row.sn_mean, row.vs_neighbours)]
+    if row.benchmark_period is not None and row.benchmark_period == row.period_label:
+        comparisons = [narrative.Comparison(name, value, Significance(word) if word else None)
+                       for name, value, word in named if value is not None]
+    noun = NOUNS.get(current["period_type"], "year")
+    row.narrative = narrative.sentence(narrative.NarrativeInput(
+        title=indicator.short_title, period=row.period_label, value=row.value, decimals=indicator.decimals,
+        unit=indicator.unit, multiplier=indicator.multiplier if indicator.unit.value == "rate" else None, status=row.status,
+        previous=row.previous_value, target=row.target, rag=Rag(row.rag), comparisons=comparisons,
+        trend=trend, trend_noun=noun, spc=spc, spc_noun=noun,
+    ))
 
 
 def _shield(store: Store, catalogue: Catalogue):

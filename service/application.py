@@ -14,6 +14,7 @@ from functools import cached_property
 import pandas as pd
 
 from scorecard import disclosure, figures
+from scorecard import exceptions as exception_rules
 from scorecard.areas import DEFAULT_HOME_LA, AreaDirectory, load_areas
 from scorecard.catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
 from scorecard.model import MAX_COMMENTARY
@@ -34,8 +35,9 @@ QUARTERS_SHOWN = 20  # five years of quarters in the period picker
 def reference_data() -> tuple[Catalogue, AreaDirectory]:
     """The catalogue and the areas, checked; a catalogue with problems is refused with them all."""
     try:
+        exception_rules.load()  # checked on start too, so a bad rule is found before a page needs it
         return load_catalogue(), load_areas()
-    except CatalogueError as problem:
+    except (CatalogueError, exception_rules.ExceptionRulesError) as problem:
         raise NotAllowed(str(problem)) from problem
 
 
@@ -206,6 +208,10 @@ class Service:
 
     def exceptions(self, card: Scorecard) -> list:
         return summaries.exceptions(card)
+
+    def exception_rules(self) -> list[str]:
+        """What makes an exception, one phrase per rule (data/exceptions.yaml)."""
+        return exception_rules.load().described()
 
     def indicator_detail(self, indicator: Indicator, area_code: str, quarter: Period) -> detail.IndicatorDetail:
         return detail.indicator_detail(self, indicator, area_code, quarter)

@@ -168,7 +168,7 @@ PROFILES: list[tuple[str, Profile]] = [
     (r"(3|three) or more placements|three_moves", _ratio(10.0, 9.0, 0.007, spread=0.25,
                                                           noise=0.08)),
     (r"same placement|long.term", _ratio(71.0, 68.0, 0.0025, spread=0.3, noise=0.06)),
-    (r"good level of development", _ratio(67.7, 66.0, 0.054, spread=0.12, drift=0.01,
+    (r"good level of development", _ratio(67.7, 70.0, 0.054, spread=0.12, drift=0.01,
                                           noise=0.03)),
     (r"level 4 or above.*key stage 2|ks2_level4", _ratio(80.0, 77.0, 0.056, spread=0.15,
                                                         noise=0.03)),
@@ -335,6 +335,11 @@ def _last(periods: Iterable[Period], latest: date, count: int = YEARS) -> tuple[
     return tuple(ended[-count:])
 
 
+# A measure the council began counting quarterly two years ago: its control chart has only
+# trial limits (fewer than 13 points), as a real scorecard's newer measures do.
+RECENT_LOCAL = {"referrals_to_initial_assessment": 8}
+
+
 def periods_for(indicator, latest: Period) -> Periods:
     """Annual figures for all areas and finer ones for the home LA, up to `latest`."""
     end = latest.end
@@ -370,6 +375,8 @@ def periods_for(indicator, latest: Period) -> Periods:
         fine = [snapshot(q.end) if snap else q for q in quarters]
     labels = {p.label for p in annual}
     local = tuple(p for p in fine if p.end <= end and p.label not in labels)
+    if getattr(indicator, "id", None) in RECENT_LOCAL:
+        local = local[-RECENT_LOCAL[indicator.id]:]
     return Periods(annual, local)
 
 

@@ -6,11 +6,12 @@ from datetime import date
 
 import pandas as pd
 
-from scorecard import disclosure, figures, metrics
+from scorecard import disclosure, figures, metrics, signals
 from scorecard.areas import ENGLAND
 from scorecard.catalogue import Indicator
 from scorecard.periods import Period
 from scorecard.quarterly import ScorecardRow, quarterly_scorecard
+from scorecard.spc import xmr
 from scorecard.symbols import SYMBOLS
 
 
@@ -33,6 +34,28 @@ class TrendPoint:
 
 
 @dataclass
+class SpcChart:
+    """The XmR chart of the latest unbroken run of quarterly or monthly figures, point by
+    point, with its limits (per point, as a rebase would change them) and the icons' words."""
+
+    noun: str  # 'quarter' or 'month'
+    periods: list[str]
+    values: list[float]
+    shown: list[str]
+    point_types: list[str]
+    rules: list[str]
+    mean: list[float]
+    upper: list[float | None]
+    lower: list[float | None]
+    upper_2sigma: list[float | None]
+    lower_2sigma: list[float | None]
+    variation: str
+    assurance: str
+    trial: bool
+    summary: str  # the text alternative
+
+
+@dataclass
 class IndicatorDetail:
     indicator: Indicator
     area_name: str
@@ -41,6 +64,7 @@ class IndicatorDetail:
     localities: list[tuple[str, ScorecardRow]] = field(default_factory=list)
     symbols_used: dict[str, str] = field(default_factory=dict)
     commentary_history: list[dict] = field(default_factory=list)
+    spc: SpcChart | None = None
 
 
 def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Period) -> IndicatorDetail:
@@ -91,7 +115,56 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
             if row is not None:
                 detail.localities.append((local.name, row))
     detail.commentary_history = store.commentary_history(indicator.id, area.code)
+    detail.spc = _spc_chart(home.to_dict("records"), indicator, target_of)
     return detail
+
+
+def _spc_chart(records: list[dict], indicator: Indicator, target_of: dict) -> SpcChart | None:
+    """For a quarterly or monthly series (the indicator's own kind where it has one)."""
+    kinds = [indicator.period_type.value] if indicator.period_type.value in signals.SPC_PERIODS else list(signals.SPC_PERIODS)
+    latest = [r for r in records if r["period_type"] in kinds]
+    if not latest:
+        return None
+    current = max(latest, key=lambda r: r["period_end"])
+    values = signals.spc_values(signals.consecutive(records, current))
+    target = target_of.get(current["period"])
+    result = xmr([v for _, v in values], indicator.polarity,
+                         target=float(target["value"]) if target is not None else None)
+    if result is None:
+        return None
+    limits = [result.segments[point.segment] for point in result.points]
+    noun = current["period_type"]
+    shown = [metrics.Figure(v).shown(indicator.decimals) for _, v in values]
+    chart = SpcChart(
+        noun=noun, periods=[p for p, _ in values], values=[v for _, v in values], shown=shown,
+        point_types=[p.point_type.value for p in result.points], rules=[p.rule.value for p in result.points],
+        mean=[x.mean for x in limits], upper=[x.upper for x in limits], lower=[x.lower for x in limits],
+        upper_2sigma=[x.upper_2sigma for x in limits], lower_2sigma=[x.lower_2sigma for x in limits],
+        variation=result.variation.value, assurance=result.assurance.value, trial=result.trial, summary="",
+    )
+    chart.summary = _spc_summary(chart, result, indicator.decimals)
+    return chart
+
+
+def _spc_summary(chart: SpcChart, result, decimals: int) -> str:
+    """The chart in words: how many points, the limits, each special cause and the icons."""
+    def at(value):
+        return metrics.Figure(value).shown(decimals) if value is not None else "none"
+
+    limits = result.limits
+    count = len(chart.values)
+    text = (f"{count} {chart.noun}s from {chart.periods[0]} to {chart.periods[-1]}; "
+            f"average {at(limits.mean)}, process limits {at(limits.lower)} to {at(limits.upper)}.")
+    special = [f"{period} ({shown}: {kind}, {rule})" for period, shown, kind, rule
+               in zip(chart.periods, chart.shown, chart.point_types, chart.rules) if rule != "none"]
+    text += (" Special causes: " + "; ".join(special) + ".") if special else " Every point is common cause."
+    if chart.trial:
+        text += f" These are trial limits: fewer than 13 {chart.noun}s, so no icon is claimed."
+    else:
+        text += f" Variation: {chart.variation}."
+        if chart.assurance != "none":
+            text += f" Assurance: {chart.assurance}."
+    return text
 
 
 def _figure(record: dict) -> metrics.Figure:

@@ -45,8 +45,6 @@ def movers(card: Scorecard, how_many: int = 5) -> list[Mover]:
 
 
 def exceptions(card: Scorecard) -> list[ScorecardRow]:
-    """Red indicators and ambers that are getting worse, in outcome-area order."""
-    return [
-        row for row in card.rows
-        if row.rag == Rag.RED.value or (row.rag == Rag.AMBER.value and row.direction == "worsening")
-    ]
+    """The rows that meet the exception rule (data/exceptions.yaml, worked out with the
+    scorecard), in outcome-area order."""
+    return [row for row in card.rows if row.exception]

@@ -95,6 +95,35 @@ def test_scorecard_shows_rag_as_word_and_shape(app_url, page):
     assert groups[:2] == ["Be healthy", "Stay safe"]
 
 
+def test_scorecard_shows_every_lens_in_words_with_its_legend(app_url, page):
+    visit(page, app_url + f"/scorecard?period={QUARTER}")
+    table = page.locator("table.scorecard")
+    for heading in ("Quartile and rank", "Recent trend", "Variation and assurance"):
+        expect(table.locator("thead")).to_contain_text(heading)
+    for kind in ("significance", "trend", "variation", "assurance"):
+        badge = table.locator(f".signal-{kind}").first
+        expect(badge).to_be_visible()
+        assert badge.locator(".signal-shape").inner_text().strip()  # a shape beside the word
+    page.locator(".legend summary").click()
+    for sentence in ("95% confidence interval", "Recent trend:", "Making Data Count", "Exceptions, listed"):
+        expect(page.locator(".legend")).to_contain_text(sentence)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.console_errors == []
+
+
+def test_indicator_page_draws_the_spc_chart_with_its_words(app_url, page):
+    visit(page, app_url + f"/indicator?indicator=re_referrals_12_months&period={QUARTER}")
+    expect(page.locator("#spc")).to_contain_text("Statistical process control")
+    expect(page.locator("#spc-summary")).to_contain_text("process limits")
+    expect(page.locator("#spc-chart .main-svg").first).to_be_visible()
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "page-indicator-spc.png"), full_page=True)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.console_errors == []
+
+
 def test_pickers_put_state_in_the_url_and_back_works(app_url, page):
     visit(page, app_url + f"/scorecard?period={QUARTER}")
     page.select_option("#pick-area", "E08000027-BRH")
@@ -303,7 +332,8 @@ def test_real_scorecard_shows_the_published_cla_rate(real_url, page):
     cells = row.locator("td")
     # Published: Dudley 81 per 10,000 on 31 March 2025 (575 of 71,124); England 67.
     expect(cells.nth(0)).to_have_text("8131 Mar 2025")
-    expect(cells.nth(6)).to_have_text("67")
+    # England's figure, then where Dudley's 95% interval (75 to 88) puts it: higher, no polarity.
+    expect(cells.nth(6)).to_have_text(re.compile(r"^67↑Higher compared with England\s*$"))
     expect(row).to_contain_text("No judgement")
 
 

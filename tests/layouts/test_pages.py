@@ -71,6 +71,57 @@ def test_scorecard_page_shows_rag_as_word_and_shape(app):
         assert f"{shape} {word}" in shown.replace("  ", " ")
 
 
+def test_scorecard_rows_show_every_lens_in_words_with_a_legend(app):
+    from layouts import scorecard
+
+    tree = scorecard.layout(period=QUARTER.label)
+    shown = texts(tree).replace("  ", " ")
+    for heading in ("Quartile and rank", "Recent trend", "Variation and assurance"):
+        assert heading in shown
+    card = shared().scorecard(shared().home, QUARTER)
+    words = {"similar": "= Similar", "worse": "− Worse", "much worse": "−− Much worse",
+             "no significant change": "→ No significant change", "common cause": "~ Common cause"}
+    seen = {row.vs_england for row in card.rows} | {row.recent_trend for row in card.rows} | {
+        row.spc_variation for row in card.rows}
+    for value, text in words.items():
+        if value in seen:
+            assert text in shown, text
+    assert "rank " in shown and "Not compared" in shown
+    legend = texts(scorecard.legend())
+    for sentence in ("95% confidence interval", "Recent trend:", "Making Data Count", "trial ones",
+                     "Exceptions, listed on the Exceptions page", "Red against target"):
+        assert sentence in legend, sentence
+
+
+def test_exceptions_page_says_the_rule_why_and_the_sentence(app):
+    from layouts import exceptions
+
+    shown = texts(exceptions.layout(period=QUARTER.label))
+    for rule in shared().exception_rules():
+        assert rule in shown
+    card = shared().scorecard(shared().home, QUARTER)
+    found = shared().exceptions(card)
+    assert found
+    for row in found:
+        assert row.narrative in shown and "; ".join(row.exception_reasons) in shown
+
+
+def test_indicator_page_has_an_spc_chart_with_its_words(app):
+    from layouts import indicator
+
+    tree = indicator.layout(indicator="re_referrals_12_months", period=QUARTER.label)
+    shown = texts(tree)
+    assert "Statistical process control" in shown and "process limits" in shown
+    detail = shared().indicator_detail(shared().checked_indicator("re_referrals_12_months"), shared().home, QUARTER)
+    figure = indicator.spc_figure(detail.spc)
+    names = {trace.name for trace in figure.data}
+    assert {"Process limits", "2 sigma", "Average"} <= names
+    special = [trace for trace in figure.data if trace.name and trace.name.startswith("Special cause")]
+    assert len({trace.marker.symbol for trace in special}) == len(special)  # a shape each, not colour alone
+    annual = texts(indicator.layout(indicator="obesity_reception", period=QUARTER.label))
+    assert "Statistical process control" not in annual
+
+
 def test_page_for_a_quarter_with_no_figures_says_so(app):
     from layouts import exceptions, overview
 

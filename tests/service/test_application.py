@@ -50,13 +50,21 @@ def test_movers_are_the_biggest_judged_changes_first(service):
             (mover.row.value - mover.row.previous_value) / abs(mover.row.previous_value))
 
 
-def test_exceptions_are_reds_and_worsening_ambers_only(service):
+def test_exceptions_are_the_rows_meeting_the_declared_rule(service):
     card = service.scorecard(service.home, QUARTER)
     found = service.exceptions(card)
     assert found, "the demo data has exceptions"
-    assert all(r.rag == "red" or (r.rag == "amber" and r.direction == "worsening") for r in found)
-    expected = [r for r in card.rows if r.rag == "red" or (r.rag == "amber" and r.direction == "worsening")]
+
+    def meets(r):  # data/exceptions.yaml, written out again
+        worse = r.vs_england in ("worse", "much worse") and (
+            r.direction == "worsening" or (r.recent_trend or "").endswith("getting worse"))
+        return (r.rag == "red" or (r.rag == "amber" and r.direction == "worsening") or worse
+                or r.spc_variation in ("concern high", "concern low"))
+
+    expected = [r for r in card.rows if meets(r)]
     assert [r.indicator_id for r in found] == [r.indicator_id for r in expected]
+    assert all(r.exception_reasons and r.narrative for r in found)
+    assert service.exception_rules()[0] == "Red against target"
 
 
 def test_commentary_edit_shows_at_once_and_keeps_earlier_versions(service):

@@ -225,7 +225,11 @@ def _draw_table(card, state, rag, text, order, columns):
             lines.append(html.Tr([cells[name] for name in columns], className=f"row-{row.rag.replace(' ', '-')}"))
         bodies.append(html.Tbody(lines))
     caption = html.Caption(f"Outcome scorecard for {card.area.name}, {card.quarter.label}")
-    return html.Table([caption, head, *bodies], className="table scorecard")
+    # A wide table scrolls inside its own box, not the page; the box takes the keyboard focus
+    # so it can be scrolled without a mouse, and its indicator names stay in view.
+    return html.Div(html.Table([caption, head, *bodies], className="table scorecard"),
+                    className="table-scroll", tabIndex="0", role="region",
+                    **{"aria-label": "Outcome scorecard (scrolls sideways on narrow screens)"})
 
 
 # Projector mode ---------------------------------------------------------------------------

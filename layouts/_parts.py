@@ -215,14 +215,7 @@ def no_data(message: str) -> html.P:
 
 def chosen(state: dict):
     """The scorecard the URL asks for, checked against the server's lists (NotAllowed if not)."""
-    service = shared()
-    framework = service.checked_framework(state.get("framework"))
-    outcome = state.get("outcome")
-    if outcome not in {key for key, _ in service.outcome_choices(framework)}:
-        outcome = None  # left over from another framework: show them all
-    return service.scorecard(
-        service.checked_area(state.get("area")), service.checked_quarter(state.get("period")), framework, outcome,
-    )
+    return shared().chosen(state)
 
 
 def state_of(query: dict) -> dict:

@@ -469,7 +469,9 @@ def _township(area) -> tuple[float, float]:
 
 
 @dataclass
-class Figure:
+class Drawn:
+    """One invented observation before it becomes a row (metrics.Figure is the one shown)."""
+
     numerator: float | None = None
     denominator: float | None = None
     value: float | None = None
@@ -561,48 +563,48 @@ class IndicatorData:
         wobble = 1 + 0.03 * self._draws(area_code, period)[1]
         return max(0, int(round_half_away(children * share * wobble, 0)))
 
-    def annual(self, area_code: str, period: Period) -> Figure:
+    def annual(self, area_code: str, period: Period) -> Drawn:
         """An LA's figure for an annual (or snapshot) period."""
         level = self.level(area_code, period)
         if self.kind == "rate":
             population = self.populations.get(area_code, mid_year_for(period.end), self.base)
-            return Figure(numerator=float(round_half_away(level * population / self.multiplier, 0)))
+            return Drawn(numerator=float(round_half_away(level * population / self.multiplier, 0)))
         if self.kind == "ratio":
             denominator = self.denominator(area_code, period)
             numerator = float(round_half_away(level * denominator / self.multiplier, 0))
             return self._ratio(numerator, denominator)
         if self.kind == "count":
             children = self.populations.get(area_code, mid_year_for(period.end), ("0-17", "persons"))
-            return Figure(value=round_half_away(level * children, self.decimals))
-        return Figure(value=round_half_away(level, self.decimals))
+            return Drawn(value=round_half_away(level * children, self.decimals))
+        return Drawn(value=round_half_away(level, self.decimals))
 
-    def _ratio(self, numerator: float, denominator: float) -> Figure:
+    def _ratio(self, numerator: float, denominator: float) -> Drawn:
         value = None
         if denominator:
             value = round_half_away(self.multiplier * numerator / denominator, self.decimals)
-        return Figure(numerator=numerator, denominator=float(denominator), value=value)
+        return Drawn(numerator=numerator, denominator=float(denominator), value=value)
 
-    def aggregate(self, figures: list[tuple[float, Figure]]) -> Figure:
+    def aggregate(self, figures: list[tuple[float, Drawn]]) -> Drawn:
         """England's or a region's figure from its LAs' (weight, figure) pairs."""
         if self.kind == "rate":
-            return Figure(numerator=sum(f.numerator for _, f in figures))
+            return Drawn(numerator=sum(f.numerator for _, f in figures))
         if self.kind == "ratio":
             numerator = sum(f.numerator for _, f in figures)
             return self._ratio(numerator, sum(f.denominator for _, f in figures))
         if self.kind == "count":
-            return Figure(value=round_half_away(sum(f.value for _, f in figures), self.decimals))
+            return Drawn(value=round_half_away(sum(f.value for _, f in figures), self.decimals))
         total = sum(w for w, _ in figures)
         mean = sum(w * f.value for w, f in figures) / total
-        return Figure(value=round_half_away(mean, self.decimals))
+        return Drawn(value=round_half_away(mean, self.decimals))
 
-    def local(self, period: Period, year_figure: Figure, share: float) -> Figure:
+    def local(self, period: Period, year_figure: Drawn, share: float) -> Drawn:
         """The home LA's figure for a quarter or month: for a flow, its share of the year's
         events (up to and including this quarter for a cumulative, year-to-date measure)."""
         if self.kind in ("rate", "count") and not period.is_snapshot:
             # A flow's quarter is its share of the year's events.
             total = year_figure.numerator if self.kind == "rate" else year_figure.value
             count = float(round_half_away(total * share, 0))
-            return Figure(numerator=count) if self.kind == "rate" else Figure(
+            return Drawn(numerator=count) if self.kind == "rate" else Drawn(
                 value=round_half_away(count, self.decimals))
         if self.kind == "ratio" and not period.is_snapshot:
             denominator = int(round_half_away(year_figure.denominator * share, 0))
@@ -611,21 +613,21 @@ class IndicatorData:
             return self._ratio(numerator, denominator)
         return self.annual(HOME_LA, period)
 
-    def townships(self, figure: Figure, period: Period, townships) -> list[Figure]:
+    def townships(self, figure: Drawn, period: Period, townships) -> list[Drawn]:
         """Split the home LA's figure between its townships."""
         rng = _rng(self.indicator.id, "townships", period.label)
         need = [_township(t)[1] for t in townships]
         shares = [_township(t)[0] for t in townships]
         jitter = [1 + rng.gauss(0, 0.05) for _ in townships]
         if figure.status:
-            return [Figure(status=figure.status) for _ in townships]
+            return [Drawn(status=figure.status) for _ in townships]
         if self.kind == "rate":
             weights = [s * n * j for s, n, j in zip(shares, need, jitter)]
-            return [Figure(numerator=float(n)) for n in _allocate(int(figure.numerator), weights)]
+            return [Drawn(numerator=float(n)) for n in _allocate(int(figure.numerator), weights)]
         if self.kind == "count":
             weights = [s * n * j for s, n, j in zip(shares, need, jitter)]
             parts = _allocate(int(figure.value), weights)
-            return [Figure(value=float(n)) for n in parts]
+            return [Drawn(value=float(n)) for n in parts]
         if self.kind == "ratio":
             direction = 1 if self.polarity != Polarity.HIGHER_IS_BETTER else -1
             denominators = _allocate(int(figure.denominator), [s * j for s, j in zip(shares, jitter)])
@@ -635,29 +637,29 @@ class IndicatorData:
             return [self._ratio(float(min(n, d)), d) for n, d in zip(numerators, denominators)]
         sign = 1 if self.polarity != Polarity.HIGHER_IS_BETTER else -1
         return [
-            Figure(value=round_half_away(figure.value * (1 + sign * 0.15 * (n - 1)) * j,
+            Drawn(value=round_half_away(figure.value * (1 + sign * 0.15 * (n - 1)) * j,
                                          self.decimals))
             for n, j in zip(need, jitter)
         ]
 
 
-def _suppress(figure: Figure) -> Figure:
+def _suppress(figure: Drawn) -> Drawn:
     """Counts of 1 to 5 are suppressed ('c'), and so is anything worked out from them."""
     counts = [figure.numerator, figure.denominator]
     if figure.numerator is None and figure.denominator is None and figure.value is not None:
         return figure  # a count indicator is suppressed by _suppress_value
     if any(c is not None and 1 <= c <= 5 for c in counts):
-        return Figure(status="c")
+        return Drawn(status="c")
     return figure
 
 
-def _suppress_value(figure: Figure) -> Figure:
+def _suppress_value(figure: Drawn) -> Drawn:
     if figure.value is not None and 1 <= figure.value <= 5:
-        return Figure(status="c")
+        return Drawn(status="c")
     return figure
 
 
-def _row(indicator, area_code: str, period: Period, figure: Figure) -> dict:
+def _row(indicator, area_code: str, period: Period, figure: Drawn) -> dict:
     return {
         "indicator_id": indicator.id,
         "area_code": area_code,
@@ -698,7 +700,7 @@ def _observations(indicator, las, regions, townships, populations, latest) -> li
     rows: list[dict] = []
     la_codes = [la.code for la in las]
     weights = {la.code: populations.get(la.code, POPULATION_YEAR, ("0-17", "persons")) for la in las}
-    home_figures: dict[str, tuple[Period, Figure]] = {}
+    home_figures: dict[str, tuple[Period, Drawn]] = {}
     for period in periods.annual:
         figures = {code: data.annual(code, period) for code in la_codes}
         for code, figure in figures.items():
@@ -706,7 +708,7 @@ def _observations(indicator, las, regions, townships, populations, latest) -> li
             shown = figure if code == HOME_LA else _suppress(
                 _suppress_value(figure) if data.kind == "count" else figure)
             if code in NOT_AVAILABLE_LAS and data.kind != "rate":
-                shown = Figure(status="x")
+                shown = Drawn(status="x")
             rows.append(_row(indicator, code, period, shown))
         home_figures[period.label] = (period, figures[HOME_LA])
         rows.append(_row(indicator, ENGLAND, period,
@@ -716,7 +718,7 @@ def _observations(indicator, las, regions, townships, populations, latest) -> li
             rows.append(_row(indicator, region.code, period,
                              data.aggregate([(weights[c], figures[c]) for c in members])))
     shares = _quarter_shares(indicator, [p for p in periods.local if not p.is_snapshot])
-    year_figures: dict[str, Figure] = {}
+    year_figures: dict[str, Drawn] = {}
     for period in periods.local:
         if period.is_snapshot:
             figure = data.annual(HOME_LA, period)

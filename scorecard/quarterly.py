@@ -67,7 +67,7 @@ class ScorecardRow:
     ci95_upper: float | None = None
     ci998_lower: float | None = None
     ci998_upper: float | None = None
-    vs_england: str | None = None  # significance at the benchmark period; null: not compared
+    vs_england: str | None = None  # significance at the comparators' period; null: not compared
     vs_region: str | None = None
     vs_neighbours: str | None = None
     recent_trend: str | None = None  # over the latest 5 periods; null: cannot be calculated
@@ -129,20 +129,20 @@ def quarterly_scorecard(
         indicators = [indicator for indicator in indicators if indicator.id in only]
     ids = [indicator.id for indicator in indicators]
     shield = _shield(store, catalogue)
-    home = shield(figures.with_figures(
+    area_rows = shield(figures.with_figures(
         figures.observations(store, ids, [area.code], until=quarter.end),
         figures.populations(store, [area.code]),
         catalogue,
     ))
     if lenses:
-        home = signals.with_intervals(home)
-    series = {indicator_id: rows for indicator_id, rows in _records_by_indicator(home).items()}
+        area_rows = signals.with_intervals(area_rows)
+    series = {indicator_id: rows for indicator_id, rows in _records_by_indicator(area_rows).items()}
     latest = {
         indicator.id: _latest_rows(series.get(indicator.id, []), indicator) for indicator in indicators
     }
     comparators = _comparators(store, areas, area)
     national = national or NationalFigures.build(store, catalogue, areas, ids)
-    benchmarks = _benchmarks(national, comparators, latest, quarter, ids)
+    compared = _comparator_figures(national, comparators, latest, quarter, ids)
     targets = _targets(store, area.code, ids)
     notes = store.current_commentary(area.code, quarter.label, ids)
     titles = {item.id: item.title for item in catalogue.frameworks[framework].outcome_areas}
@@ -163,7 +163,7 @@ def quarterly_scorecard(
             _fill_figures(row, indicator, current, previous, year_ago)
             row.trend = _trend(series[indicator.id], current)
             _fill_target(row, indicator, targets.get(indicator.id, {}), current, quarter)
-        _fill_benchmark(row, indicator, benchmarks.get(indicator.id), comparators)
+        _fill_comparators(row, indicator, compared.get(indicator.id), comparators)
         if lenses and current is not None:
             for name in signals.INTERVAL_COLUMNS:
                 setattr(row, name, signals.number(current.get(name)))
@@ -386,7 +386,7 @@ def _comparators(store: Store, areas: AreaDirectory, area: Area) -> Comparators:
 
 
 @dataclass
-class Benchmark:
+class ComparatorFigures:
     period: str
     figures: dict[str, metrics.Figure]  # by area code
     out_of_line: dict[str, str] = field(default_factory=dict)  # by area code: why it looks wrong
@@ -432,9 +432,9 @@ class NationalFigures:
         return cls({indicator_id: sorted(pairs) for indicator_id, pairs in periods.items()}, found, suspect)
 
 
-def _benchmarks(national: NationalFigures, comparators: Comparators, latest, quarter, ids) -> dict[str, Benchmark]:
-    """Comparator figures per indicator for one period: the home figure's own period where
-    others have it, else the latest period others have up to the home figure's."""
+def _comparator_figures(national: NationalFigures, comparators: Comparators, latest, quarter, ids) -> dict[str, ComparatorFigures]:
+    """Comparator figures per indicator for one period: the area's figure's own period where
+    others have it, else the latest period others have up to the area's figure's."""
     codes = set(comparators.all_codes)
     others = codes - {comparators.la_code}  # a period counts as published when others have it
     result = {}
@@ -454,21 +454,23 @@ def _benchmarks(national: NationalFigures, comparators: Comparators, latest, qua
             chosen = earlier[-1] if earlier else periods[-1][1]
         shown = national.figures_at[(indicator_id, chosen)]
         suspect = national.out_of_line.get((indicator_id, chosen), {})
-        result[indicator_id] = Benchmark(
+        result[indicator_id] = ComparatorFigures(
             chosen, {code: shown[code] for code in codes.intersection(shown)},
             {code: why for code, why in suspect.items() if code in codes},
         )
     return result
 
 
-def _fill_benchmark(row: ScorecardRow, indicator: Indicator, benchmark: Benchmark | None, comparators: Comparators) -> None:
-    """England, region, neighbour mean, rank and quartile for the benchmark period."""
-    if benchmark is None:
+def _fill_comparators(row: ScorecardRow, indicator: Indicator, compared: ComparatorFigures | None,
+                      comparators: Comparators) -> None:
+    """England, region, neighbour mean, rank and quartile for the comparators' period (the
+    JSON's `benchmark_period`, a name scripts read)."""
+    if compared is None:
         return
-    found = benchmark.figures
-    row.benchmark_period = benchmark.period
+    found = compared.figures
+    row.benchmark_period = compared.period
     names = {ENGLAND: "England", comparators.region_code: "Region", comparators.la_code: "This area"}
-    row.out_of_line = [f"{names[code]}: {why}" for code, why in benchmark.out_of_line.items() if code in names]
+    row.out_of_line = [f"{names[code]}: {why}" for code, why in compared.out_of_line.items() if code in names]
     row.england = _value(found.get(ENGLAND, metrics.Figure.missing()))
     if comparators.region_code:
         row.region = _value(found.get(comparators.region_code, metrics.Figure.missing()))

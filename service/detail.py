@@ -86,10 +86,10 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
         {indicator.id} if indicator.unit.value == "number" else set(),
     )
     by_area = {code: group for code, group in valued.groupby("area_code")}
-    home = by_area.get(area.code, valued.iloc[0:0]).sort_values(["period_end", "period_type"])
+    area_rows = by_area.get(area.code, valued.iloc[0:0]).sort_values(["period_end", "period_type"])
     target_of = {row["period"]: row for row in store.targets(area.code, [indicator.id])}
     points = []
-    for record in home.to_dict("records"):
+    for record in area_rows.to_dict("records"):
         figure = _figure(record)
         point = TrendPoint(
             period=record["period"], period_end=record["period_end"],
@@ -115,7 +115,7 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
             if row is not None:
                 detail.localities.append((local.name, row))
     detail.commentary_history = store.commentary_history(indicator.id, area.code)
-    detail.spc = _spc_chart(home.to_dict("records"), indicator, target_of)
+    detail.spc = _spc_chart(area_rows.to_dict("records"), indicator, target_of)
     return detail
 
 

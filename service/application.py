@@ -18,13 +18,13 @@ from scorecard import exceptions as exception_rules
 from scorecard.areas import DEFAULT_HOME_LA, AreaDirectory, load_areas
 from scorecard.catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
 from scorecard.model import MAX_COMMENTARY
-from scorecard.periods import Period, latest_complete_quarter, parse_period
+from scorecard.periods import Period, latest_complete_quarter
 from scorecard.quarterly import NationalFigures, Scorecard, quarterly_scorecard
 from scorecard.reconcile import COLUMNS as RECONCILE_COLUMNS
 from scorecard.reconcile import Reconciliation, reconciliation
 from scorecard.reference import benchmark_indicators, sync_reference
 from scorecard.store import MissingDatabaseError, RevertError, Store, database_url
-from service import audit, detail, summaries
+from service import arguments, audit, detail, summaries
 from service.errors import NotAllowed
 from service.memo import Memo
 
@@ -125,15 +125,8 @@ class Service:
         return code
 
     def checked_quarter(self, label: str | None) -> Period:
-        if not label:
-            return latest_complete_quarter(date.today())
-        try:
-            period = parse_period(label)
-        except ValueError as bad:
-            raise NotAllowed(str(bad)) from bad
-        if period.type.value != "quarter" or period.is_snapshot:
-            raise NotAllowed(f"'{label}' is not a financial quarter like 2024-25 Q4.")
-        return period
+        """The command line's rule, the same for pages and the API (service.arguments)."""
+        return arguments.quarter(label or None)
 
     def checked_framework(self, framework: str | None) -> str:
         framework = framework or "ecm"

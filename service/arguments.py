@@ -18,7 +18,7 @@ def quarter(text: str | None) -> Period:
         period = parse_period(text)
     except ValueError as bad:
         raise NotAllowed(str(bad)) from bad
-    if period.type != PeriodType.QUARTER:
+    if period.type != PeriodType.QUARTER or period.is_snapshot:
         raise NotAllowed(
             f"'{text}' is a {period.type.value.replace('_', ' ')}, not a quarter. "
             "Give a financial quarter like 2024-25 Q4."

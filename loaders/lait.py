@@ -87,7 +87,7 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
     found = lait_observations(data, entries, context, source.name, problems)
     batch = Batch(
         {"observation": found},
-        indicators=benchmark_rows(entries, context, set(data["Short Desc"].unique()), data),
+        indicators=benchmark_rows(entries, context, set(data["Short Desc"].unique()), data, found),
     )
     # A compilation of DfE's releases: each extract is named by its latest year, so an older
     # extract loaded later never overrides a newer one.
@@ -194,16 +194,22 @@ def _unit(axis: str, measure: str) -> tuple[Unit, int]:
     return Unit.NUMBER, 1
 
 
-def benchmark_rows(entries: dict[str, dict], context: LoadContext, codes: set[str], data=None) -> list[dict]:
+def benchmark_rows(entries: dict[str, dict], context: LoadContext, codes: set[str], data=None,
+                   found: pd.DataFrame | None = None) -> list[dict]:
     """Indicator rows for the measures the catalogue does not name, from the dictionary's
-    rows by measure code (`entries`)."""
+    rows by measure code (`entries`); `found`, the observations read, gives the decimals of
+    measures the dictionary gives none for."""
     ids = measure_ids(codes, context)
     titles, shown = {}, {}
     if data is not None:  # the data's own title, for measures the dictionary lacks
         firsts = data.loc[data["Data item"].notna(), ["Short Desc", "Data item"]]
         firsts = firsts[firsts["Data item"].str.strip() != ""].drop_duplicates("Short Desc")
         titles = dict(zip(firsts["Short Desc"], firsts["Data item"].str.strip(), strict=True))
-        shown = decimals_shown(data)
+    if found is not None:
+        undeclared = {ids[code]: code for code in codes
+                      if not str(entries.get(code, {}).get("dps", "") or "").strip().isdigit()}
+        by_id = decimals_shown(found[found["indicator_id"].isin(list(undeclared))])
+        shown = {undeclared[indicator_id]: places for indicator_id, places in by_id.items()}
     rows = []
     for code in sorted(codes):
         if context.catalogue.by_lait_code(code) is not None:
@@ -241,18 +247,18 @@ def benchmark_rows(entries: dict[str, dict], context: LoadContext, codes: set[st
     return rows
 
 
-def decimals_shown(data: pd.DataFrame) -> dict[str, int]:
-    """Per measure, the fewest decimals that write every one of its figures exactly (up to 6):
-    the text carries float artefacts ('9.3699999999999992'), so the count is of the numbers."""
-    values = pd.to_numeric(data["Values"].astype("string"), errors="coerce")
-    found = pd.DataFrame({"code": data["Short Desc"].astype("string"), "value": values}).dropna()
+def decimals_shown(found: pd.DataFrame) -> dict[str, int]:
+    """Per indicator, the fewest decimals that write every one of its figures exactly (up to
+    6): LAIT's text carries float artefacts ('9.3699999999999992'), so the count is of the
+    numbers read, not of the text."""
+    found = found[["indicator_id", "value"]].dropna()
     places = np.full(len(found), 6)
     scaled = found["value"].to_numpy(dtype="float64")
     for decimals in range(6, -1, -1):  # the fewest decimals at which each figure is whole
         shifted = scaled * 10.0 ** decimals
         whole = np.abs(shifted - np.round(shifted)) < 1e-6 * np.maximum(1, np.abs(shifted))
         places = np.where(whole, decimals, places)
-    return found.assign(places=places).groupby("code", observed=True)["places"].max().astype(int).to_dict()
+    return found.assign(places=places).groupby("indicator_id", observed=True)["places"].max().astype(int).to_dict()
 
 
 # Periods ----------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ def layout(**query):
         return page("/reconcile", state, "Reconciliation",
                     html.Div([choose, intro, no_data("No figure has a second source or a count to check yet.")]),
                     with_controls=False)
+    if not reasons:
+        body = [choose, intro, html.P(f"All {compared:,} figures compared agree.", className="no-data")]
+        return page("/reconcile", state, "Reconciliation", html.Div(body), with_controls=False)
     summary = html.Table([
         html.Caption(f"{compared:,} figures compared, {agree:,} agree"),
         html.Thead(html.Tr([html.Th("Reason", scope="col"), html.Th("Figures", scope="col")])),

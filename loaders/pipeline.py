@@ -136,17 +136,6 @@ def _detect_ees(source: Source) -> str | None:
     return ees.detect(source.header, lambda: source.table.frame)
 
 
-def _tidy_detect(detect: Callable[[RawTable], str | None]) -> Callable[[Source], str | None]:
-    """A detect function for a layout with its header in the first row: it sees the header only."""
-
-    def detect_header(source: Source) -> str | None:
-        if source.suffix not in (".csv", *WORKBOOK_SUFFIXES) or not source.header:
-            return None
-        return detect(RawTable(source.path, None, pd.DataFrame(columns=source.header)))
-
-    return detect_header
-
-
 # Earlier readers win when more than one recognises a file.
 READERS: list[Reader] = [
     Reader(template.KINDS, template.detect, template.read),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scorecard import figures
+from scorecard import figures, metrics
 from scorecard.catalogue import Catalogue
 
 ROUNDED_COUNT = "count rounded in the publication"
@@ -76,8 +76,9 @@ def checks(rows: pd.DataFrame, population: pd.DataFrame, catalogue: Catalogue) -
     if given.empty:
         return given.assign(published=[], computed=[])
     worked = figures.with_figures(given.assign(value=np.nan), population, catalogue)
-    published = figures.with_figures(given, population, catalogue)["figure_value"].to_numpy()
-    worked["published"] = published
+    # with_figures keeps the rows' order: each published value, shown as with_figures shows it.
+    decimals = worked["decimals"].fillna(1).astype(int).to_numpy()
+    worked["published"] = metrics.round_half_away_array(given["value"].to_numpy(dtype="float64"), decimals)
     worked["computed"] = np.where(worked["figure_computed"], worked["figure_value"], np.nan)
     return worked
 

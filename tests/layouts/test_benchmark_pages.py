@@ -2,10 +2,11 @@
 without a browser: listed, found by search, shown with their figures; the scorecard's own
 catalogue is unchanged and an unknown id is still refused."""
 
-import os
 
 import pandas as pd
 import pytest
+
+from tests.layouts.trees import app_on
 
 from scorecard import schema
 from scorecard.store import Store
@@ -28,16 +29,7 @@ def app(tmp_path_factory):
     with Store.open(db) as store:
         stored = store.table(schema.indicator, is_benchmark=True)
     assert list(stored["id"]) == ["lait_rta"]  # the premise: one benchmark indicator, stored by the loader
-    os.environ["SCORECARD_DB"] = str(db)
-    from service.shared import shared
-
-    shared.cache_clear()
-    import app as app_module
-
-    yield app_module
-    shared().store.close()
-    shared.cache_clear()
-    del os.environ["SCORECARD_DB"]
+    yield from app_on(db)
 
 
 RTA_TITLE = "Children killed or seriously injured in road traffic accidents"

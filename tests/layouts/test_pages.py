@@ -2,7 +2,6 @@
 and every page lays out from the demo data as component trees. The service behind them is
 tested in tests/service; the browser tests are in browser_pages.py."""
 
-import os
 from datetime import date
 
 import pytest
@@ -15,7 +14,7 @@ from scorecard.store import Store
 from service.demo import write_demo
 from service.errors import NotAllowed
 from service.shared import shared
-from tests.layouts.trees import texts
+from tests.layouts.trees import app_on, texts
 
 QUARTER = latest_complete_quarter(date.today())
 PAGE_PATHS = {"/", "/scorecard", "/exceptions", "/indicator", "/upload", "/loads", "/indicators", "/reconcile"}
@@ -35,14 +34,7 @@ def db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(db):
     """The real app on the demo database (SCORECARD_DB, as in production)."""
-    os.environ["SCORECARD_DB"] = str(db)
-    shared.cache_clear()
-    import app as app_module
-
-    yield app_module
-    shared().store.close()
-    shared.cache_clear()
-    del os.environ["SCORECARD_DB"]
+    yield from app_on(db)
 
 
 def test_app_exposes_server_and_registers_every_page(app):
@@ -217,3 +209,12 @@ def test_a_page_registered_later_is_listed_and_admin_pages_only_for_admins(app, 
     monkeypatch.setattr(_parts, "is_admin", lambda: False)
     assert ("/audit", "Audit log") not in _parts.nav_links()
     assert "/indicator" not in [path for path, _ in _parts.nav_links()]  # registered with nav=False
+
+
+def test_reconciliation_where_every_figure_agrees_says_so(app):
+    from layouts import reconcile
+
+    _reasons, compared, agree, _differences = shared().reconciliation(None, "E08000027")
+    assert compared == agree > 0  # the demo's one source per figure: every check agrees
+    shown = texts(reconcile.layout())
+    assert f"All {compared:,} figures compared agree." in shown and "Reason" not in shown

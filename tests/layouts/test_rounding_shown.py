@@ -4,7 +4,6 @@ downloads. Python's f-format rounds half to even and would say 2."""
 
 import csv
 import io
-import os
 from datetime import date
 
 import pandas as pd
@@ -16,7 +15,7 @@ from scorecard.store import Batch, Store
 from service import actions, exports
 from service.cli import main
 from service.shared import shared
-from tests.layouts.trees import texts
+from tests.layouts.trees import app_on, texts
 
 QUARTER = latest_complete_quarter(date.today())
 INDICATOR, SHORT_TITLE, DUDLEY = "cla_rate", "Children looked after rate", "E08000027"
@@ -41,14 +40,7 @@ def db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(db):
-    os.environ["SCORECARD_DB"] = str(db)
-    shared.cache_clear()
-    import app as app_module
-
-    yield app_module
-    shared().store.close()
-    shared.cache_clear()
-    del os.environ["SCORECARD_DB"]
+    yield from app_on(db)
 
 
 def test_the_premise_the_target_is_2_5_at_no_decimals(app):

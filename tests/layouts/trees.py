@@ -18,3 +18,20 @@ def texts(component) -> str:
 
     walk(component)
     return " ".join(found)
+
+
+def app_on(db):
+    """The real app on a database (SCORECARD_DB, as in production), for a module fixture to
+    yield from; the shared service is closed and forgotten after."""
+    import os
+
+    from service.shared import shared
+
+    os.environ["SCORECARD_DB"] = str(db)
+    shared.cache_clear()
+    import app as app_module
+
+    yield app_module
+    shared().store.close()
+    shared.cache_clear()
+    del os.environ["SCORECARD_DB"]

@@ -139,6 +139,11 @@ def spc_figure(chart) -> go.Figure:
                 name=kind.capitalize(), marker={"color": colour, "symbol": symbol, "size": 12},
                 text=[f"{x[i]}: {chart.shown[i]} ({kind})" for i in chosen], hoverinfo="text",
             ))
+    for period, reason in chart.rebases:  # an analyst's recorded rebase: where the limits start again
+        figure.add_shape(type="line", xref="x", yref="paper", x0=period, x1=period, y0=0, y1=1,
+                         line={"color": "#0b0c0c", "width": 2, "dash": "longdash"})
+        figure.add_annotation(text=f"Rebased: {reason}", x=period, xref="x", yref="paper", y=1.0,
+                              showarrow=False, xanchor="left", yanchor="top", bgcolor="white")
     words = (f"Trial limits: fewer than 13 {chart.noun}s" if chart.trial
              else f"Variation: {chart.variation}" + (f"; assurance: {chart.assurance}" if chart.assurance != "none" else ""))
     figure.add_annotation(text=words, xref="paper", yref="paper", x=0, y=1.08, showarrow=False, xanchor="left")

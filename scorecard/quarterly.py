@@ -172,10 +172,12 @@ def quarterly_scorecard(
         scorecard.rows.append(row)
     if lenses:
         _fill_significance(scorecard.rows)
+        rebases = _rebases(store, area.code)
         for row, indicator in zip(scorecard.rows, indicators):
             current = latest[indicator.id][0]
             if current is not None:
-                _fill_signals(row, indicator, current, series[indicator.id], comparators, areas)
+                _fill_signals(row, indicator, current, series[indicator.id], comparators, areas,
+                              rebases.get(indicator.id, []))
         chosen = rules or exception_rules.load()
         for row in scorecard.rows:
             row.exception_reasons = chosen.reasons(row)
@@ -184,6 +186,14 @@ def quarterly_scorecard(
 
 
 NOUNS = {"quarter": "quarter", "month": "month"}
+
+
+def _rebases(store: Store, area_code: str) -> dict[str, list[str]]:
+    """Indicator -> the periods where an analyst rebased its SPC limits for this area."""
+    found: dict[str, list[str]] = {}
+    for rebase in store.spc_rebases(area_code=area_code):
+        found.setdefault(rebase["indicator_id"], []).append(rebase["period"])
+    return found
 
 
 COMPARED = (("vs_england", "england"), ("vs_region", "region"), ("vs_neighbours", "sn_mean"))
@@ -209,13 +219,13 @@ def _fill_significance(rows: list[ScorecardRow]) -> None:
 
 
 def _fill_signals(row: ScorecardRow, indicator: Indicator, current: dict, records: list[dict],
-                  comparators: "Comparators", areas: AreaDirectory) -> None:
+                  comparators: "Comparators", areas: AreaDirectory, rebases: list[str]) -> None:
     """Recent trend, SPC and the sentence for the latest figure (after _fill_significance)."""
     polarity = indicator.polarity
     run = signals.consecutive(records, current)
     trend = signals.trend_of(run, polarity)
     row.recent_trend = signals.trend_word(trend)
-    spc = signals.spc_of(run, polarity, row.target)
+    spc = signals.spc_of(run, polarity, row.target, rebases)
     if spc is not None:
         row.spc_variation, row.spc_assurance, row.spc_trial = spc.variation.value, spc.assurance.value, spc.trial
     comparisons = []

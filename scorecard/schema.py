@@ -9,9 +9,9 @@ exact: delete what it wrote, move back what it superseded.
 import sqlalchemy as sa
 
 # 2: users and the audit log. 3: every observation and population names its source, and
-# several sources may give one figure. 4: API tokens. create_schema adds missing tables, then
-# records the version.
-SCHEMA_VERSION = 4
+# several sources may give one figure. 4: API tokens. 5: SPC rebases. create_schema adds
+# missing tables, then records the version.
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -275,4 +275,17 @@ audit = sa.Table(
     sa.Column("subject", sa.String, nullable=False),
     sa.Column("before_value", sa.String),
     sa.Column("after_value", sa.String),
+)
+
+# SPC rebases: an analyst's recorded, dated and reasoned decision that a process changed, so
+# the limits start again from `period` (never automatic). Removing one is audited too.
+spc_rebase = sa.Table(
+    "spc_rebase",
+    metadata,
+    sa.Column("indicator_id", sa.String, primary_key=True),
+    sa.Column("area_code", sa.String, primary_key=True),
+    sa.Column("period", sa.String, primary_key=True),  # the first period of the new baseline
+    sa.Column("reason", sa.String, nullable=False),
+    sa.Column("set_by", sa.String, nullable=False),
+    sa.Column("set_at", sa.DateTime, nullable=False),
 )

@@ -146,12 +146,30 @@ def _denominator(record: dict) -> float | None:
     return population if population is not None else number(record.get("denominator"))
 
 
-def spc_of(run: list[dict | None], polarity, target: float | None) -> SpcResult | None:
+def spc_of(run: list[dict | None], polarity, target: float | None, rebases=()) -> SpcResult | None:
     """The XmR chart of the unbroken run of figures ending with the latest, for a quarterly or
-    monthly series; None for any other, or fewer than 2 figures in the run."""
+    monthly series; None for any other, or fewer than 2 figures in the run. `rebases` are the
+    periods where an analyst recorded that the process changed (new limits from there)."""
     if not run or run[-1] is None or run[-1]["period_type"] not in SPC_PERIODS:
         return None
-    return xmr([value for _, value in spc_values(run)], polarity, target=target)
+    values = spc_values(run)
+    return xmr([value for _, value in values], polarity, target=target,
+               rebase_at=rebase_positions([period for period, _ in values], rebases))
+
+
+def rebase_positions(periods: list[str], rebases) -> list[int]:
+    """Where each rebase starts a new segment: the first point at or after its period. A
+    rebase before the first point or after the last changes nothing."""
+    ends = [_parsed(period).end for period in periods]
+    positions = set()
+    for rebase in rebases:
+        start = _parsed(rebase)
+        if start is None:
+            continue
+        at = next((index for index, end in enumerate(ends) if end >= start.end), None)
+        if at:  # 0 is the first point: the first segment starts there anyway
+            positions.add(at)
+    return sorted(positions)
 
 
 def spc_values(run: list[dict | None]) -> list[tuple[str, float]]:

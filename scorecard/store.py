@@ -272,6 +272,38 @@ class Store(VersionedWrites):
         )
         return {row.indicator_id: (row.text, row.author) for row in rows.itertuples()}
 
+    def spc_rebases(self, indicator_id: str | None = None, area_code: str | None = None) -> list[dict]:
+        """Recorded SPC rebases, oldest period first; all of them, or one indicator's or area's."""
+        table = schema.spc_rebase
+        query = sa.select(table).order_by(table.c.indicator_id, table.c.area_code, table.c.period)
+        if indicator_id is not None:
+            query = query.where(table.c.indicator_id == indicator_id)
+        if area_code is not None:
+            query = query.where(table.c.area_code == area_code)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def add_spc_rebase(self, indicator_id: str, area_code: str, period: str, reason: str, by: str) -> None:
+        table = schema.spc_rebase
+        with self.engine.begin() as connection:
+            connection.execute(table.insert().values(
+                indicator_id=indicator_id, area_code=area_code, period=period, reason=reason, set_by=by,
+                set_at=datetime.now().replace(microsecond=0),
+            ))
+            record_audit(connection, by, "spc rebase", f"{indicator_id} {area_code} {period}", None, reason)
+
+    def remove_spc_rebase(self, indicator_id: str, area_code: str, period: str, by: str) -> bool:
+        """False when there was no such rebase."""
+        table = schema.spc_rebase
+        where = (table.c.indicator_id == indicator_id, table.c.area_code == area_code, table.c.period == period)
+        with self.engine.begin() as connection:
+            reason = connection.execute(sa.select(table.c.reason).where(*where)).scalar()
+            if reason is None:
+                return False
+            connection.execute(table.delete().where(*where))
+            record_audit(connection, by, "spc rebase remove", f"{indicator_id} {area_code} {period}", reason, None)
+            return True
+
     def commentary_history(self, indicator_id: str, area_code: str) -> list[dict]:
         """Every version of an indicator's commentary for an area, newest first."""
         table = schema.commentary
@@ -289,13 +321,16 @@ class Store(VersionedWrites):
         ).drop_duplicates(["indicator_id", "area_code", "period"], keep="last")
 
     def data_version(self) -> tuple:
-        """Changes whenever a load, a revert or a commentary edit happens: a cache key."""
+        """Changes whenever a load, a revert, a commentary edit or an SPC rebase happens: a cache key."""
         with self.engine.connect() as connection:
             loads = connection.execute(
                 sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
             ).one()
             notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
-        return (*loads, notes)
+            rebases = connection.execute(
+                sa.select(sa.func.count(), sa.func.max(schema.spc_rebase.c.set_at))
+            ).one()
+        return (*loads, notes, *rebases)
 
     # Reads --------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ class SpcChart:
     assurance: str
     trial: bool
     summary: str  # the text alternative
+    rebases: list[tuple[str, str]] = field(default_factory=list)  # (first period of the new limits, why)
 
 
 @dataclass
@@ -115,11 +116,12 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
             if row is not None:
                 detail.localities.append((local.name, row))
     detail.commentary_history = store.commentary_history(indicator.id, area.code)
-    detail.spc = _spc_chart(area_rows.to_dict("records"), indicator, target_of)
+    detail.spc = _spc_chart(area_rows.to_dict("records"), indicator, target_of,
+                            store.spc_rebases(indicator.id, area.code))
     return detail
 
 
-def _spc_chart(records: list[dict], indicator: Indicator, target_of: dict) -> SpcChart | None:
+def _spc_chart(records: list[dict], indicator: Indicator, target_of: dict, rebases: list[dict]) -> SpcChart | None:
     """For a quarterly or monthly series (the indicator's own kind where it has one)."""
     kinds = [indicator.period_type.value] if indicator.period_type.value in signals.SPC_PERIODS else list(signals.SPC_PERIODS)
     latest = [r for r in records if r["period_type"] in kinds]
@@ -128,8 +130,10 @@ def _spc_chart(records: list[dict], indicator: Indicator, target_of: dict) -> Sp
     current = max(latest, key=lambda r: r["period_end"])
     values = signals.spc_values(signals.consecutive(records, current))
     target = target_of.get(current["period"])
-    result = xmr([v for _, v in values], indicator.polarity,
-                         target=float(target["value"]) if target is not None else None)
+    periods = [p for p, _ in values]
+    starts = signals.rebase_positions(periods, [rebase["period"] for rebase in rebases])
+    result = xmr([v for _, v in values], indicator.polarity, rebase_at=starts,
+                 target=float(target["value"]) if target is not None else None)
     if result is None:
         return None
     limits = [result.segments[point.segment] for point in result.points]
@@ -141,9 +145,18 @@ def _spc_chart(records: list[dict], indicator: Indicator, target_of: dict) -> Sp
         mean=[x.mean for x in limits], upper=[x.upper for x in limits], lower=[x.lower for x in limits],
         upper_2sigma=[x.upper_2sigma for x in limits], lower_2sigma=[x.lower_2sigma for x in limits],
         variation=result.variation.value, assurance=result.assurance.value, trial=result.trial, summary="",
+        rebases=[(periods[at], _reason_at(periods, at, rebases)) for at in starts],
     )
     chart.summary = _spc_summary(chart, result, indicator.decimals)
     return chart
+
+
+def _reason_at(periods: list[str], at: int, rebases: list[dict]) -> str:
+    """The reason of the rebase that starts the segment at `at`."""
+    for rebase in rebases:
+        if signals.rebase_positions(periods, [rebase["period"]]) == [at]:
+            return rebase["reason"]
+    return ""
 
 
 def _spc_summary(chart: SpcChart, result, decimals: int) -> str:
@@ -158,6 +171,8 @@ def _spc_summary(chart: SpcChart, result, decimals: int) -> str:
     special = [f"{period} ({shown}: {kind}, {rule})" for period, shown, kind, rule
                in zip(chart.periods, chart.shown, chart.point_types, chart.rules) if rule != "none"]
     text += (" Special causes: " + "; ".join(special) + ".") if special else " Every point is common cause."
+    for period, reason in chart.rebases:
+        text += f" The limits start again from {period}: {reason}."
     if chart.trial:
         text += f" These are trial limits: fewer than 13 {chart.noun}s, so no icon is claimed."
     else:

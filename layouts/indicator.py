@@ -148,9 +148,10 @@ def spc_figure(chart) -> go.Figure:
              else f"Variation: {chart.variation}" + (f"; assurance: {chart.assurance}" if chart.assurance != "none" else ""))
     figure.add_annotation(text=words, xref="paper", yref="paper", x=0, y=1.08, showarrow=False, xanchor="left")
     figure.update_layout(
-        margin={"l": 50, "r": 20, "t": 40, "b": 40}, height=420, font={"size": 16},
-        legend={"orientation": "h", "y": -0.15}, plot_bgcolor="white",
+        margin={"l": 50, "r": 20, "t": 40, "b": 40}, height=460, font={"size": 16},
+        legend={"orientation": "h", "y": -0.4, "yanchor": "top"}, plot_bgcolor="white",
     )
+    figure.update_xaxes(tickangle=-45, automargin=True)  # whole period labels, clear of the legend
     figure.update_yaxes(gridcolor="#e5e5e5", zeroline=False)
     return figure
 

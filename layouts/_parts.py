@@ -7,40 +7,12 @@ from dash import dcc, html
 
 from layouts._state import KEYS, href, is_projector
 from service.access import is_admin, sign_in_notice, signed_in
-from service.display import number, trend_marks, trend_words  # the pages' one way to show a number
+from service.display import (  # the pages' one way to show a number, a RAG, a signal
+    ASSURANCE_SHAPES, DIRECTION_SIGNS, RAG_SHAPES, RAG_WORDS, SIGNIFICANCE_SHAPES, TREND_SHAPES, VARIATION_SHAPES,
+    VARIATION_WORDS, number, trend_marks, trend_words,
+)
 from service.errors import NotAllowed
 from service.shared import shared
-
-RAG_SHAPES = {"green": "●", "amber": "▲", "red": "■", "no judgement": "○"}
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "no judgement": "No judgement"}
-DIRECTION_SIGNS = {
-    "improving": "↗", "worsening": "↘", "no change": "→", "higher": "↑", "lower": "↓",
-    "not available": "–",
-}
-
-
-# Signals: a word and a shape each, in one neutral style (never red or green: a comparison
-# with England is a position, and some indicators have no polarity).
-SIGNIFICANCE_SHAPES = {
-    "similar": "=", "better": "+", "much better": "++", "worse": "−", "much worse": "−−",
-    "higher": "↑", "lower": "↓",
-}
-TREND_SHAPES = {
-    "increasing and getting better": "↗", "increasing and getting worse": "↗", "increasing": "↗",
-    "decreasing and getting better": "↘", "decreasing and getting worse": "↘", "decreasing": "↘",
-    "no significant change": "→",
-}
-VARIATION_SHAPES = {
-    "common cause": "~", "improvement high": "H↑", "improvement low": "L↓", "concern high": "H↑",
-    "concern low": "L↓", "neutral high": "H↑", "neutral low": "L↓",
-}
-VARIATION_WORDS = {
-    "common cause": "Common cause", "improvement high": "Improvement (high)", "improvement low": "Improvement (low)",
-    "concern high": "Concern (high)", "concern low": "Concern (low)", "neutral high": "Special cause high",
-    "neutral low": "Special cause low",
-}
-ASSURANCE_SHAPES = {"consistently passing": "P", "consistently failing": "F", "inconsistent": "?"}
-
 
 def signal_badge(shape: str, words: str, kind: str) -> html.Span:
     return html.Span([html.Span(shape, className="signal-shape", **{"aria-hidden": "true"}), words],

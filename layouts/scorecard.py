@@ -14,6 +14,7 @@ from layouts._projector import projector_nav
 from layouts._state import href, is_projector
 from service import actions
 from service.errors import NotAllowed
+from service.legend import entries as legend_entries
 from service.shared import shared
 from service.summaries import RAG_ORDER
 
@@ -65,30 +66,7 @@ def _filters(state: dict) -> tuple[str, str, str]:
 def legend() -> html.Details:
     return html.Details([
         html.Summary("What the symbols and bands mean"),
-        html.Ul([
-            html.Li("[c] suppressed to protect confidentiality (1 to 5 children); [x] not available; "
-                    "[z] not applicable; [low] rounds to zero but is not zero."),
-            html.Li("RAG: green is on or better than target; amber is worse but within tolerance; red is worse "
-                    "beyond tolerance; no judgement where there is no target or the indicator has no polarity."),
-            html.Li("Quartile band A is the best quarter of English LAs, D the worst, and the rank among them "
-                    "(1 is the best); none for indicators with no polarity. Statistical neighbours are the mean of "
-                    "the LA's 10 neighbours, as LAIT does."),
-            html.Li("England, region and neighbours: = Similar where the comparator's figure lies within this "
-                    "figure's 95% confidence interval; + Better or − Worse where it lies outside it, ++ Much better "
-                    "or −− Much worse outside the 99.8% interval too; ↑ Higher or ↓ Lower for indicators with no "
-                    "polarity. Not compared where there is no count and denominator, the count is suppressed "
-                    "or its publisher rounded it, or the comparator's figure is for another period."),
-            html.Li("Recent trend: whether the latest 5 figures in a row rise (↗) or fall (↘) significantly, "
-                    "and whether that is better or worse (the chi-square test Fingertips uses); → no significant "
-                    "change; it cannot be calculated with fewer than 5 figures or a gap."),
-            html.Li("Variation and assurance, for quarterly and monthly figures (NHS Making Data Count): ~ Common "
-                    "cause is the usual variation; H↑ or L↓ is a special cause, high or low, an improvement or a "
-                    "concern; P consistently passing, F consistently failing or ? sometimes meeting the target "
-                    "with that variation. With fewer than 13 points the limits are trial ones and show no icon."),
-            html.Li("Exceptions, listed on the Exceptions page, are indicators that meet any of: "
-                    + "; ".join(shared().exception_rules())
-                    + "."),
-        ]),
+        html.Ul([html.Li(entry) for entry in legend_entries(shared().exception_rules())]),
     ], className="legend")
 
 

@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from service import arguments, records
+from service import arguments, display, legend, records
 from service.application import RECONCILE_COLUMNS, reference_data
 from service.cli.common import UserError, open_service, print_table, shown
 from service.records import JSON_FIELDS_FIRST
@@ -31,6 +31,7 @@ def run_show(args) -> int:
     wanted = arguments.indicator_ids(catalogue, args.indicator)
     with open_service(args) as service:
         card = service.scorecard(area_code, quarter, framework.id, outcome)
+        rules = service.exception_rules()
     chosen = [row for row in card.rows if not wanted or row.indicator_id in wanted]
     rows = records.scorecard_records(card, wanted)  # the API's scorecard gives the same
     if args.format == "json":
@@ -39,7 +40,7 @@ def run_show(args) -> int:
     elif args.format in ("csv", "xlsx"):
         _export(args, rows)
     else:
-        _print_scorecard(card, chosen)
+        _print_scorecard(card, chosen, rules)
     return 0
 
 
@@ -62,21 +63,28 @@ def _export(args, rows: list[dict]) -> None:
         sys.stdout.write(text)
 
 
-def _print_scorecard(card, rows) -> None:
+def _print_scorecard(card, rows, exception_rules: list[str]) -> None:
     if card.is_demo:
         print("DEMONSTRATION DATA: these figures are invented.")
     print(f"{card.area.name} ({card.area.code}), quarter {card.quarter.label}")
-    headers = ["Indicator", "Period", "Figure", "Target", "RAG", "Direction", "England",
-               "Region", "Neighbours", "Rank", "Quartile"]
+    headers = ["Indicator", "Period", "Figure", "Target", "RAG", "Direction", "England", "vs England",
+               "Region", "Neighbours", "vs neighbours", "Rank", "Quartile", "Recent trend", "Variation and assurance",
+               "Exception"]
     table = []
     for row in rows:
         table.append([
             row.short_title, row.period_label or "", row.shown, shown(row.target, row.decimals),
-            row.rag, row.direction, shown(row.england, row.decimals),
-            shown(row.region, row.decimals), shown(row.sn_mean, row.decimals),
+            display.rag_text(row.rag), display.direction_text(row.direction), shown(row.england, row.decimals),
+            display.significance_text(row.vs_england), shown(row.region, row.decimals),
+            shown(row.sn_mean, row.decimals), display.significance_text(row.vs_neighbours),
             f"{row.rank} of {row.rank_of}" if row.rank else "", row.quartile or "",
+            display.trend_text(row.recent_trend), display.spc_text(row.spc_variation, row.spc_assurance, row.spc_trial),
+            "Yes" if row.exception else "",
         ])
     print_table(headers, table)
+    print()
+    for entry in legend.entries(exception_rules):
+        print(f"- {entry}")
 
 
 def add_indicators(commands) -> None:

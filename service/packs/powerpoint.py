@@ -109,7 +109,7 @@ def _table(slide, header: list[str], rows: list[list[str]], left, top, width, wi
     for index, share in enumerate(widths):
         table.columns[index].width = Emu(int(width * share / total))
     for column, text in enumerate(header):
-        _cell(table.cell(0, column), text, size, bold=True)
+        _cell(table.cell(0, column), text, size - 1, bold=True)
     for row_number, cells in enumerate(rows, start=1):
         for column, text in enumerate(cells):
             cell = table.cell(row_number, column)
@@ -126,6 +126,7 @@ def _table(slide, header: list[str], rows: list[list[str]], left, top, width, wi
 def _cell(cell, text: str, size: int, bold: bool = False) -> None:
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     cell.margin_top = cell.margin_bottom = Inches(0.03)
+    cell.margin_left = cell.margin_right = Inches(0.06)
     run = cell.text_frame.paragraphs[0].add_run()
     run.text = text
     run.font.size, run.font.bold = Pt(size), bold
@@ -237,7 +238,7 @@ def _chart(slide, row, content: PackContent, left, top, width, height) -> None:
 def _detail(slide, planned: deck.Slide, content: PackContent) -> None:
     rows = [detail_cells(row) for row in planned.rows]
     _table(slide, DETAIL_HEADER, rows, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN,
-           [2.75, 1.1, 0.9, 1.05, 0.85, 1.6, 1.25, 0.95, 0.9, 1.3], 13,
+           [2.6, 1.15, 0.95, 1.15, 0.95, 1.65, 1.2, 1.05, 1.0, 1.35], 13,
            rags=[row.rag for row in planned.rows], rag_column=DETAIL_HEADER.index("RAG"))
     noted = [row for row in planned.rows if row.commentary]
     if noted:

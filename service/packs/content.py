@@ -98,7 +98,8 @@ def build(service, card: Scorecard, *, outcome_title: str | None = None, present
         int(latest["id"]) if latest else None, latest["loaded_at"].to_pydatetime() if latest else None,
         sorted({row.load_id for row in card.rows if row.load_id is not None}),
     )
-    content.trends = {row.indicator_id: trend(service, card, row) for row in content.exceptions}
+    national = service.national()  # once: each call asks the store for its data version
+    content.trends = {row.indicator_id: trend(service, card, row, national) for row in content.exceptions}
     return content
 
 
@@ -114,16 +115,15 @@ def data_as_at(card: Scorecard) -> date | None:
     return max(ends, default=None)
 
 
-def trend(service, card: Scorecard, row: ScorecardRow) -> Trend:
+def trend(service, card: Scorecard, row: ScorecardRow, national) -> Trend:
     """The row's figures of its own kind up to the quarter, with England at each period.
 
     An LA, a region or England is among the national figures the service keeps per data
     version (already disclosure-controlled); a township's come from the indicator's detail."""
-    national = service.national()
     kind = _kind(row.period_label)
     labels = [label for end, label in national.periods_of.get(row.indicator_id, [])
               if end <= card.quarter.end and _kind(label) == kind]
-    if card.area.code in {code for label in labels for code in national.figures_at[(row.indicator_id, label)]}:
+    if any(card.area.code in national.figures_at[(row.indicator_id, label)] for label in labels):
         at = [national.figures_at[(row.indicator_id, label)] for label in labels]
         pairs = [(label, _value(found.get(card.area.code)), _value(found.get(ENGLAND))) for label, found in zip(labels, at)]
         pairs = [pair for pair in pairs if pair[1] is not None or pair[0] == row.period_label]

@@ -41,6 +41,15 @@ class Trend:
     england: list[float | None]
     target: float | None
 
+    def lines(self, area_name: str) -> list[tuple[str, list[float | None]]]:
+        """(name, values) to draw: the area, the target as a level, England; a line with no
+        figure at all (England has no quarterly figure for some indicators) is left out."""
+        found = [(area_name, self.values)]
+        if self.target is not None:
+            found.append(("Target", [self.target] * len(self.periods)))
+        found.append(("England", self.england))
+        return [(name, values) for name, values in found if any(value is not None for value in values)]
+
 
 @dataclass
 class PackContent:
@@ -185,6 +194,8 @@ def detail_cells(row: ScorecardRow) -> list[str]:
 def england_text(row: ScorecardRow) -> str:
     """England's figure and how the row compares with it: '9.6, significantly worse'."""
     text = comparator(row.england, row.decimals)
+    if row.england is not None and row.benchmark_period and row.benchmark_period != row.period_label:
+        text += f" in {row.benchmark_period}"  # England's latest is for another period than the row's
     if row.vs_england and row.england is not None:
         text += " (similar)" if row.vs_england == "similar" else f" ({row.vs_england} than England)"
     return text

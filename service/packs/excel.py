@@ -15,6 +15,7 @@ from service.packs.content import (
     RAG_WORDS, PackContent, is_suppressed, legend, target_text, why_text,
 )
 
+NONE_WRITTEN, NOT_RECORDED = "None written", "Not recorded"  # no blank cells in a table
 TITLE_FORMAT = {"bold": True, "font_size": 15}
 HEADING_FORMAT = {"bold": True, "font_size": 12}
 
@@ -126,20 +127,20 @@ def _number(value: float | None, decimals: int):
 def _exception_row(row) -> list:
     # Issue 11 point 2: the action's what, owner, due date and status go in the last four columns.
     action = getattr(row, "action", None)
-    return [row.short_title, row.outcome_area_title or "", row.period_label or "", _figure(row.value, row.shown, row.decimals),
+    return [row.short_title, row.outcome_area_title or "", row.period_label or "[x]", _figure(row.value, row.shown, row.decimals),
             _number(row.target, row.decimals) if row.target is not None else target_text(row),
             RAG_WORDS[row.rag], row.direction.capitalize(), _number(row.england, row.decimals), why_text(row),
-            row.commentary or "", row.commentary_author or "", str(action) if action else "None recorded yet",
-            "", "", ""]
+            row.commentary or NONE_WRITTEN, row.commentary_author or NOT_RECORDED,
+            str(action) if action else "None recorded yet", NOT_RECORDED, NOT_RECORDED, NOT_RECORDED]
 
 
 def _detail_row(row) -> list:
-    return [row.short_title, row.period_label or "", _figure(row.value, row.shown, row.decimals),
-            row.previous_period or "", _figure(row.previous_value, row.previous_shown, row.decimals),
+    return [row.short_title, row.period_label or "[x]", _figure(row.value, row.shown, row.decimals),
+            row.previous_period or "[x]", _figure(row.previous_value, row.previous_shown, row.decimals),
             _number(row.target, row.decimals) if row.target is not None else target_text(row),
             RAG_WORDS[row.rag], row.direction.capitalize(), _number(row.england, row.decimals),
             _number(row.region, row.decimals), _number(row.sn_mean, row.decimals),
-            f"{row.rank} of {row.rank_of}" if row.rank else "[x]", row.quartile or "[x]", row.commentary or ""]
+            f"{row.rank} of {row.rank_of}" if row.rank else "[x]", row.quartile or "[x]", row.commentary or NONE_WRITTEN]
 
 
 def _table(book, name: str, title: str, header: list[str], rows: list[list], formats, content: PackContent) -> None:

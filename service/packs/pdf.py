@@ -205,6 +205,7 @@ def _cover(slides, content: PackContent) -> list:
     marks = [RagMark(rag) for rag in RAG_WORDS] + [_cell(mark) for mark, _ in keys[4:]]
     story.append(_table(["Mark", "Means"], [[mark, meaning] for mark, (_, meaning) in zip(marks, keys)], [1.2, 5],
                         rags=[*RAG_WORDS, *(["none"] * (len(keys) - 4))], rag_column=0))
+    story.append(Spacer(1, 3 * mm))
     story.append(Paragraph(
         "Counts of 1 to 5 children, and figures worked out from them, are shown as [c] to protect confidentiality. "
         "A symbol is never a zero.", said["body"]))
@@ -252,40 +253,39 @@ def _exceptions(slides, content: PackContent) -> list:
 def _chart(row, content: PackContent) -> Flowable:
     """The trend, its target and England as a small line chart."""
     trend = content.trends.get(row.indicator_id)
-    if trend is None or not trend.periods:
-        return _cell("No earlier figures to chart.")
+    if trend is None or not trend.lines(content.card.area.name):
+        return _cell("No figures to chart.")
     regular, _ = fonts()
-    drawing = Drawing(88 * mm, 52 * mm)
+    drawing = Drawing(88 * mm, 44 * mm)
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 12 * mm, 16 * mm, 72 * mm, 32 * mm
+    plot.x, plot.y, plot.width, plot.height = 12 * mm, 13 * mm, 72 * mm, 26 * mm
     steps = range(len(trend.periods))
-    lines = [(content.card.area.name, trend.values, TEXT)]
-    if trend.target is not None:
-        lines.append(("Target", [trend.target] * len(trend.periods), colors.HexColor("#B10E1E")))
-    lines.append(("England", trend.england, colors.HexColor("#1D70B8")))
-    plot.data = [[(step, value) for step, value in zip(steps, values) if value is not None] or [(0, 0)]
-                 for _, values, _ in lines]
+    colours = {"Target": colors.HexColor("#B10E1E"), "England": colors.HexColor("#1D70B8")}
+    lines = [(name, values, colours.get(name, TEXT)) for name, values in trend.lines(content.card.area.name)]
+    plot.data = [[(step, value) for step, value in zip(steps, values) if value is not None] for _, values, _ in lines]
     known = [value for _, values, _ in lines for value in values if value is not None] or [0]
     low, high = min(known), max(known)
     pad = (high - low) * 0.15 or abs(high) * 0.1 or 1
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = low - pad, high + pad
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.3, max(len(trend.periods) - 0.7, 0.7)
-    plot.xValueAxis.valueSteps = list(steps)
+    # Every period labelled up to five; beyond, every other one back from the latest, so none overlap.
+    plot.xValueAxis.valueSteps = list(steps) if len(steps) <= 5 else sorted(steps[::-2])
     plot.xValueAxis.labelTextFormat = lambda step: trend.periods[int(step)] if 0 <= int(step) < len(trend.periods) else ""
     plot.yValueAxis.labelTextFormat = lambda value: number(value, row.decimals)
     for axis in (plot.xValueAxis, plot.yValueAxis):
         axis.labels.fontName, axis.labels.fontSize = regular, 6.5
     for index, (_, _, colour) in enumerate(lines):
         plot.lines[index].strokeColor, plot.lines[index].strokeWidth = colour, 1.6
-    if trend.target is not None:
-        plot.lines[1].strokeDashArray = [3, 2]
+    for index, (name, _, _) in enumerate(lines):
+        if name == "Target":
+            plot.lines[index].strokeDashArray = [3, 2]
     drawing.add(plot)
     key = LineLegend()
-    key.x, key.y, key.fontName, key.fontSize, key.columnMaximum = 12 * mm, 4 * mm, regular, 7, 1
+    key.x, key.y, key.fontName, key.fontSize, key.columnMaximum = 12 * mm, 3 * mm, regular, 7, 1
     key.colorNamePairs = [(colour, name) for name, _, colour in lines]
     key.dx, key.dy = 10, 2
     drawing.add(key)
-    drawing.add(String(12 * mm, 50 * mm, "Trend, with target and England", fontName=regular, fontSize=7.5))
+    drawing.add(String(12 * mm, 41.5 * mm, "Trend, with target and England", fontName=regular, fontSize=7.5))
     return drawing
 
 

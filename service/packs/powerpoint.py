@@ -27,6 +27,7 @@ from service.packs.content import (
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.4)
 TEXT, GREY = "0B0C0C", "505A5F"
+LINE_STYLES = {None: ("0B0C0C", False), "Target": ("B10E1E", True), "England": ("1D70B8", False)}  # None: the area
 SHAPES = {"red": MSO_SHAPE.RECTANGLE, "amber": MSO_SHAPE.ISOSCELES_TRIANGLE, "green": MSO_SHAPE.OVAL,
           "no judgement": MSO_SHAPE.OVAL}
 CELL_MARGINS = [("marL", str(Inches(0.06))), ("marR", str(Inches(0.06))), ("marT", str(Inches(0.03))),
@@ -218,15 +219,14 @@ def _shortened(text: str, limit: int = SLIDE_COMMENTARY) -> str:
 def _chart(slide, row, content: PackContent, left, top, width, height) -> None:
     """A native line chart of the row's recent figures with its target and England."""
     trend = content.trends.get(row.indicator_id)
-    if trend is None or not trend.periods:
-        _text(slide, left, top, width, Inches(0.5), [("No earlier figures to chart.", 12, False)])
+    if trend is None or not trend.lines(content.card.area.name):
+        _text(slide, left, top, width, Inches(0.5), [("No figures to chart.", 12, False)])
         return
     data = CategoryChartData(number_format="#,##0" + ("." + "0" * row.decimals if row.decimals else ""))
     data.categories = trend.periods
-    data.add_series(content.card.area.name, trend.values)
-    if trend.target is not None:
-        data.add_series("Target", [trend.target] * len(trend.periods))
-    data.add_series("England", trend.england)
+    lines = trend.lines(content.card.area.name)
+    for name, values in lines:
+        data.add_series(name, values)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
     chart = frame.chart
     chart.has_legend = True
@@ -237,14 +237,13 @@ def _chart(slide, row, content: PackContent, left, top, width, height) -> None:
     chart.has_title = True
     chart.chart_title.text_frame.text = f"{row.short_title}: trend"
     chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
-    styles = [("0B0C0C", False), ("B10E1E", True), ("1D70B8", False)] if trend.target is not None else \
-        [("0B0C0C", False), ("1D70B8", False)]
-    for series, (colour, dashed) in zip(chart.plots[0].series, styles):
+    for series, (name, _values) in zip(chart.plots[0].series, lines):
+        colour, dashed = LINE_STYLES.get(name, LINE_STYLES[None])
         series.smooth = False
         series.format.line.color.rgb = RGBColor.from_string(colour)
         series.format.line.width = Pt(2.25)
         if dashed:
-            series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH  # the target is a level, not a series of figures
+            series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH  # the target is a level, not figures
             series.marker.style = XL_MARKER_STYLE.NONE
     said = ", ".join(f"{period}: {number(value, row.decimals) or '[c] or missing'}"
                      for period, value in zip(trend.periods, trend.values))

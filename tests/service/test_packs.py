@@ -79,10 +79,17 @@ def test_powerpoint_has_the_decks_slides_native_tables_charts_and_notes(made):
     assert len(tables) >= len(planned) - 1  # every slide but none has its table
     exceptions = content.exceptions
     assert exceptions and len(charts) == len(exceptions)  # a trend chart per exception
+    by_title = {f"{row.short_title}: trend": row for row in exceptions}
     for chart in charts:
+        row = by_title[chart.chart_title.text_frame.text]
+        trend = content.trends[row.indicator_id]
         names = [series.name for series in chart.plots[0].series]
-        assert names[0] == content.card.area.name and "England" in names
-    assert any("Target" in [series.name for series in chart.plots[0].series] for chart in charts)
+        assert names[0] == content.card.area.name
+        assert list(chart.plots[0].series[0].values) == trend.values  # the [c]-controlled figures
+        # England wherever it has figures of the row's kind; the target as a level where one is set
+        assert ("England" in names) == any(value is not None for value in trend.england)
+        assert ("Target" in names) == (row.target is not None)
+    assert sum("England" in [series.name for series in chart.plots[0].series] for chart in charts) > len(charts) / 2
     exception_slides = [slide for slide, plan in zip(slides, planned) if plan.kind == deck.EXCEPTIONS]
     for row in exceptions:
         holding = [slide for slide in exception_slides if any(row.short_title in text for text in _slide_text(slide))]

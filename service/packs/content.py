@@ -219,11 +219,16 @@ def commentary_text(row: ScorecardRow) -> str:
 
 
 def sentence(row: ScorecardRow) -> str:
-    """The row in one sentence for speaker notes; a suppressed figure is only ever its symbol."""
-    if row.narrative and not is_suppressed(row.shown):
+    """The row in one sentence for speaker notes; a suppressed figure is only ever its symbol, so
+    the scorecard's sentence (worked out from the figures) is used only when none is suppressed."""
+    if row.narrative and not is_suppressed(row.shown) and not is_suppressed(row.previous_shown):
         return row.narrative
     meaning = SYMBOLS.get(parse_symbol(row.shown) or "", "not available")
-    return f"{row.short_title}: {row.shown or '[x]'} ({meaning})."
+    said = f"{row.short_title}: {figure_with_period(row.shown, row.period_label)}"
+    said += f", {meaning}" if is_suppressed(row.shown) or not row.shown else ""
+    if row.previous_shown:
+        said += f"; previously {figure_with_period(row.previous_shown, row.previous_period)}"
+    return f"{said}; target {target_text(row)}; {RAG_WORDS[row.rag].lower()}."
 
 
 def legend() -> list[tuple[str, str]]:

@@ -148,7 +148,12 @@ def _cell(cell, text: str, size: int, bold: bool = False, colour: str | None = N
         solid = properties.makeelement(qn("a:solidFill"), {})
         solid.append(solid.makeelement(qn("a:srgbClr"), {"val": fill}))
         properties.append(solid)
-    _run(cell.txBody.p_lst[0], text, size, bold, colour)
+    paragraph = cell.txBody.p_lst[0]
+    if text:
+        _run(paragraph, text, size, bold, colour)
+    # An empty cell's height comes from its paragraph's end mark: at the default 18 pt it would
+    # make its row taller than the rest.
+    paragraph.append(paragraph.makeelement(qn("a:endParaRPr"), {"lang": "en-GB", "sz": str(size * 100)}))
 
 
 def _cover(slide, planned: deck.Slide, content: PackContent) -> None:
@@ -182,10 +187,12 @@ def _summary(slide, planned: deck.Slide, content: PackContent) -> None:
         return
     rows = [[row.short_title, rag_text(row), figure_with_period(row.shown, row.period_label), target_text(row),
              row.direction.capitalize(), why_text(row) if row.exception else ""] for row in planned.rows]
-    size = 14 if len(rows) <= 7 else 11
+    # One slide names them all (issue 11), so a long list gets smaller rows rather than running off it.
+    size = 14 if len(rows) <= 7 else 11 if len(rows) <= 11 else 9
+    row_height = min(Inches(0.4), int((HEIGHT - Inches(2.4)) / (len(rows) + 1)))
     _table(slide, ["Red and amber indicators", "RAG", "Figure (period)", "Target", "Direction", "Exception because"],
            rows, MARGIN, Inches(1.8), WIDTH - 2 * MARGIN, [3.2, 1.4, 1.8, 1.0, 1.3, 3.8], size,
-           rags=[row.rag for row in planned.rows], rag_column=1)
+           rags=[row.rag for row in planned.rows], rag_column=1, row_height=row_height)
 
 
 def _exceptions(slide, planned: deck.Slide, content: PackContent) -> None:

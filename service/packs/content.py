@@ -195,7 +195,7 @@ def england_text(row: ScorecardRow) -> str:
     """England's figure and how the row compares with it: '9.6, significantly worse'."""
     text = comparator(row.england, row.decimals)
     if row.england is not None and row.benchmark_period and row.benchmark_period != row.period_label:
-        text += f" in {row.benchmark_period}"  # England's latest is for another period than the row's
+        text += f" ({row.benchmark_period})"  # England's latest is for another period than the row's
     if row.vs_england and row.england is not None:
         text += " (similar)" if row.vs_england == "similar" else f" ({row.vs_england} than England)"
     return text

@@ -52,17 +52,18 @@ def test_mistakes_are_one_plain_line(db, tmp_path, capsys):
     assert "Q1 to Q4" in capsys.readouterr().err
 
 
-def test_with_users_only_an_analyst_or_admin_makes_or_signs_off(tmp_path, capsys):
-    path = tmp_path / "users.duckdb"
-    assert main(["demo", "--db", str(path)]) == 0
-    with Store.open(path) as store:
+def test_with_users_only_an_analyst_or_admin_makes_or_signs_off(db, tmp_path, capsys):
+    """After the tests above (pack 2 is a draft): users are added, as a team's server has them."""
+    with Store.open(db) as store:
         users.add_user(store, "vera", "viewer", PASSWORD, by="test")
         users.add_user(store, "anna", "analyst", PASSWORD, by="test")
     output = str(tmp_path / "pack.xlsx")
-    assert main(["pack", "--db", str(path), "--period", QUARTER, "--format", "xlsx", "-o", output, "--by", "vera"]) == 2
+    assert main(["pack", "--db", str(db), "--period", QUARTER, "--format", "xlsx", "-o", output, "--by", "vera"]) == 2
     assert "'vera' is not an analyst or admin" in capsys.readouterr().err
-    assert main(["pack", "--db", str(path), "--period", QUARTER, "--format", "xlsx", "-o", output, "--by", "anna"]) == 0
-    assert main(["pack", "--db", str(path), "--sign-off", "1", "--by", "vera"]) == 2
-    with Store.open(path) as store:
+    assert main(["pack", "--db", str(db), "--sign-off", "2", "--by", "vera"]) == 2
+    with Store.open(db) as store:
+        assert [pack["id"] for pack in store.board_packs()] == [2, 1]  # vera made nothing
         assert store.board_packs()[0]["signed_off_by"] is None
-    assert main(["pack", "--db", str(path), "--sign-off", "1", "--by", "anna"]) == 0
+    assert main(["pack", "--db", str(db), "--sign-off", "2", "--by", "anna"]) == 0
+    with Store.open(db) as store:
+        assert store.board_packs()[0]["signed_off_by"] == "anna"

@@ -56,6 +56,16 @@ def _scope(service, state: dict) -> str:
     return f"{area}, {quarter}, {outcome or 'all outcome areas'}"
 
 
+def _drew_on(found: dict) -> str:
+    """'Loads up to 42; its figures from loads 40 and 42': what the pack was made from."""
+    if not found["latest_load_id"]:
+        return "No loads"
+    ids = [part for part in (found["load_ids"] or "").split(",") if part]
+    named = (f"load {ids[0]}" if len(ids) == 1 else f"loads {', '.join(ids[:-1])} and {ids[-1]}" if len(ids) <= 4
+             else f"{len(ids)} loads")
+    return f"Loads up to {found['latest_load_id']}; its figures from {named}" if ids else f"Loads up to {found['latest_load_id']}"
+
+
 def packs_table(packs: list[dict], maker: bool):
     if not packs:
         return no_data("No board packs yet." + (" Choose a scorecard above and make one." if maker else
@@ -74,7 +84,7 @@ def packs_table(packs: list[dict], maker: bool):
                 message=f"Sign off pack {pack_id} ({found['title']}) as presented to the board?")]
         rows.append(html.Tr([
             html.Th(str(pack_id), scope="row"), html.Td(found["title"]),
-            html.Td(f"Loads up to {found['latest_load_id']}" if found["latest_load_id"] else "No loads"),
+            html.Td(_drew_on(found)),
             html.Td(f"{found['made_by']}, {found['made_at']:%d %b %Y %H:%M}"),
             html.Td([signed, *sign]),
             html.Td([html.Button(f"{label}", id={"type": "pack-file", "pack": pack_id, "format": name},

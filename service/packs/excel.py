@@ -12,7 +12,12 @@ from scorecard.metrics import round_half_away
 from service import deck
 from service.packs import frozen
 from service.packs.content import (
-    RAG_WORDS, PackContent, is_suppressed, legend, target_text, why_text,
+    RAG_WORDS,
+    PackContent,
+    is_suppressed,
+    legend,
+    target_text,
+    why_text,
 )
 
 NONE_WRITTEN, NOT_RECORDED = "None written", "Not recorded"  # no blank cells in a table
@@ -44,8 +49,8 @@ def _cover(sheet, content: PackContent, formats) -> None:
     cover = content.deck.cover
     lines = [
         (content.title, "title"),
-        (f"{content.framework_title}: the scorecard for {cover.area_name}, quarter {cover.quarter}, as presented "
-         "to the board.", None),
+        ((f"{content.framework_title}: the scorecard for {cover.area_name}, quarter {cover.quarter}, as "
+          "presented to the board."), None),
         ("Data", "heading"),
         (f"Data as at {cover.data_as_at:%-d %B %Y}." if cover.data_as_at else "No figures to date.", None),
         (f"This workbook holds {content.vintage}.", None),
@@ -54,8 +59,8 @@ def _cover(sheet, content: PackContent, formats) -> None:
         ("Presented by", "heading"),
         (cover.presenter or "Not named", None),
         ("Symbols and RAG", "heading"),
-        ("Figures not shown are a symbol in square brackets: [c] suppressed (1 to 5 children or worked out from "
-         "them), [x] not available. The Notes sheet explains every symbol and the RAG words.", None),
+        (("Figures not shown are a symbol in square brackets: [c] suppressed (1 to 5 children or worked out "
+          "from them), [x] not available. The Notes sheet explains every symbol and the RAG words."), None),
         ("This workbook has no formulas and no merged cells; each table is on its own sheet.", None),
     ]
     sheet.set_column(0, 0, 110)

@@ -23,15 +23,34 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
-    CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
 )
 from reportlab.platypus.tables import LongTable
 
 from service import deck
 from service.display import number
 from service.packs.content import (
-    DETAIL_HEADER, RAG_COLOURS, RAG_TEXT_COLOURS, RAG_WORDS, PackContent, action_text, commentary_text,
-    detail_cells, england_text, figure_with_period, legend, target_text, why_text,
+    DETAIL_HEADER,
+    RAG_COLOURS,
+    RAG_TEXT_COLOURS,
+    RAG_WORDS,
+    PackContent,
+    action_text,
+    commentary_text,
+    detail_cells,
+    england_text,
+    figure_with_period,
+    legend,
+    target_text,
+    why_text,
 )
 
 PAGE = landscape(A4)

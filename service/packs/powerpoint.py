@@ -19,13 +19,27 @@ from service import deck
 from service.display import number
 from service.packs import frozen
 from service.packs.content import (
-    DETAIL_HEADER, RAG_COLOURS, RAG_SHAPE_NAMES, RAG_TEXT_COLOURS, RAG_WORDS, PackContent, action_text,
-    commentary_text, detail_cells, england_text, figure_with_period, legend, notes_for, rag_text, target_text,
+    DETAIL_HEADER,
+    RAG_COLOURS,
+    RAG_SHAPE_NAMES,
+    RAG_TEXT_COLOURS,
+    RAG_WORDS,
+    PackContent,
+    action_text,
+    commentary_text,
+    detail_cells,
+    england_text,
+    figure_with_period,
+    legend,
+    notes_for,
+    rag_text,
+    target_text,
     why_text,
 )
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.4)
+ROW, MARK = Inches(0.4), Inches(0.3)  # a table row's height; a RAG shape's size
 TEXT, GREY = "0B0C0C", "505A5F"
 LINE_STYLES = {None: ("0B0C0C", False), "Target": ("B10E1E", True), "England": ("1D70B8", False)}  # None: the area
 SHAPES = {"red": MSO_SHAPE.RECTANGLE, "amber": MSO_SHAPE.ISOSCELES_TRIANGLE, "green": MSO_SHAPE.OVAL,
@@ -99,7 +113,7 @@ def _footer(slide, content: PackContent, number_of: int, slides: int) -> None:
           [(f"{content.footer}  Slide {number_of} of {slides}.", 11, content.is_demo)], GREY)
 
 
-def _rag_shape(slide, rag: str, left, top, size=Inches(0.3)) -> None:
+def _rag_shape(slide, rag: str, left, top, size=MARK) -> None:
     """The RAG's own shape in its colour (a hollow circle for no judgement), named for screen readers."""
     shape = slide.shapes.add_shape(SHAPES[rag], left, top, size, size)
     shape.name = f"{RAG_WORDS[rag]} ({RAG_SHAPE_NAMES[rag]})"
@@ -115,7 +129,7 @@ def _rag_shape(slide, rag: str, left, top, size=Inches(0.3)) -> None:
 
 
 def _table(slide, header: list[str], rows: list[list[str]], left, top, width, widths: list[float], size: int,
-           rags: list[str] | None = None, rag_column: int | None = None, row_height=Inches(0.4)):
+           rags: list[str] | None = None, rag_column: int | None = None, row_height=ROW):
     """A native table; the RAG column's cells in the RAG's colours, with the shape and the word."""
     frame = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, row_height * (len(rows) + 1))
     table = frame.table
@@ -189,7 +203,7 @@ def _summary(slide, planned: deck.Slide, content: PackContent) -> None:
              row.direction.capitalize(), why_text(row) if row.exception else ""] for row in planned.rows]
     # One slide names them all (issue 11), so a long list gets smaller rows rather than running off it.
     size = 14 if len(rows) <= 7 else 11 if len(rows) <= 11 else 9
-    row_height = min(Inches(0.4), int((HEIGHT - Inches(2.4)) / (len(rows) + 1)))
+    row_height = min(ROW, int((HEIGHT - Inches(2.4)) / (len(rows) + 1)))
     _table(slide, ["Red and amber indicators", "RAG", "Figure (period)", "Target", "Direction", "Exception because"],
            rows, MARGIN, Inches(1.8), WIDTH - 2 * MARGIN, [3.2, 1.4, 1.8, 1.0, 1.3, 3.8], size,
            rags=[row.rag for row in planned.rows], rag_column=1, row_height=row_height)

@@ -9,8 +9,8 @@ exact: delete what it wrote, move back what it superseded.
 import sqlalchemy as sa
 
 # 2: users and the audit log. 3: every observation and population names its source, and
-# several sources may give one figure. 4: API tokens. 5: SPC rebases. create_schema adds
-# missing tables, then records the version.
+# several sources may give one figure. 4: API tokens. 5: SPC rebases; board packs, frozen as
+# presented. create_schema adds missing tables, then records the version.
 SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
@@ -288,4 +288,31 @@ spc_rebase = sa.Table(
     sa.Column("reason", sa.String, nullable=False),
     sa.Column("set_by", sa.String, nullable=False),
     sa.Column("set_at", sa.DateTime, nullable=False),
+)
+
+# Board packs (issue 11), frozen as presented: the files' own bytes are kept, so a signed-off
+# pack downloads byte for byte the same after new loads, revisions or commentary edits; the
+# rest says what it was made from. Nothing updates a pack but its one sign-off.
+board_pack_seq = sa.Sequence("board_pack_id_seq")
+board_pack = sa.Table(
+    "board_pack",
+    metadata,
+    sa.Column("id", sa.Integer, board_pack_seq, primary_key=True, server_default=board_pack_seq.next_value()),
+    sa.Column("area_code", sa.String, nullable=False),
+    sa.Column("quarter", sa.String, nullable=False),
+    sa.Column("framework", sa.String, nullable=False),
+    sa.Column("outcome", sa.String),  # one outcome area, or none for them all
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("data_version", sa.String, nullable=False),  # the store's data version as it stood
+    sa.Column("latest_load_id", sa.Integer),  # figures loaded up to this load
+    sa.Column("load_ids", sa.String, nullable=False),  # the loads the scorecard's figures came from
+    sa.Column("commentary", sa.String, nullable=False),  # JSON: indicator -> text and author, as it stood
+    sa.Column("figures", sa.String, nullable=False),  # JSON: each row as shown, to compare packs by
+    sa.Column("made_by", sa.String, nullable=False),
+    sa.Column("made_at", sa.DateTime, nullable=False),
+    sa.Column("signed_off_by", sa.String),
+    sa.Column("signed_off_at", sa.DateTime),
+    sa.Column("pptx", sa.LargeBinary, nullable=False),
+    sa.Column("pdf", sa.LargeBinary, nullable=False),
+    sa.Column("xlsx", sa.LargeBinary, nullable=False),
 )

@@ -507,6 +507,46 @@ class Store(VersionedWrites):
             rows = connection.execute(sa.select(table).order_by(table.c.id.desc()).limit(how_many))
             return [dict(row._mapping) for row in rows], int(total)
 
+    # Board packs, frozen as presented ---------------------------------------------------
+
+    PACK_FORMATS = ("pptx", "pdf", "xlsx")
+
+    def add_board_pack(self, pack: dict) -> int:
+        """Keep a pack: its record and its files' bytes; returns its id."""
+        table = schema.board_pack
+        with self.engine.begin() as connection:
+            inserted = connection.execute(table.insert().returning(table.c.id).values(**pack))
+            pack_id = int(inserted.scalar())
+            record_audit(connection, pack["made_by"], "board pack", f"pack {pack_id}: {pack['title']}", None,
+                         f"made from data version {pack['data_version']}")
+            return pack_id
+
+    def board_packs(self) -> list[dict]:
+        """Every pack's record, newest first, without the files."""
+        table = schema.board_pack
+        columns = [column for column in table.c if column.name not in self.PACK_FORMATS]
+        return list(records(self.frame(sa.select(*columns).order_by(table.c.id.desc()))))
+
+    def board_pack_file(self, pack_id: int, file_format: str) -> bytes | None:
+        """The bytes kept for one of a pack's files; None for no such pack."""
+        if file_format not in self.PACK_FORMATS:
+            raise ValueError(f"A pack's file is one of {', '.join(self.PACK_FORMATS)}, not {file_format!r}.")
+        table = schema.board_pack
+        with self.engine.connect() as connection:
+            found = connection.execute(sa.select(table.c[file_format]).where(table.c.id == pack_id)).scalar()
+        return None if found is None else bytes(found)
+
+    def sign_off_board_pack(self, pack_id: int, by: str) -> bool:
+        """Sign a pack off once; False when there is no such pack or it is signed off already."""
+        table = schema.board_pack
+        with self.engine.begin() as connection:
+            changed = connection.execute(table.update().where(
+                table.c.id == pack_id, table.c.signed_off_by.is_(None),
+            ).values(signed_off_by=by, signed_off_at=datetime.now().replace(microsecond=0))).rowcount
+            if changed:
+                record_audit(connection, by, "board pack sign-off", f"pack {pack_id}", None, "signed off")
+            return bool(changed)
+
     # Backup and restore -------------------------------------------------------------
 
     def every_table(self) -> dict[str, pd.DataFrame]:

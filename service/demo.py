@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 
 from scorecard import metrics, schema
+from scorecard.disclosure import DEFAULT_THRESHOLD
 from scorecard.metrics import mid_year_for, round_half_away, shown_number
 from scorecard.model import MeasureType, PeriodType, Polarity, Rag
 from scorecard.periods import (
@@ -950,6 +951,18 @@ def _commentary_text(indicator, period: str, value: float, target: float, result
     return f"Demonstration commentary: {opening} {action}"
 
 
+def _quotable(catalogue, shown: dict, observations: pd.DataFrame) -> dict:
+    """The figures commentary may quote: never one the app shows as [c] (from 1 to 5 children),
+    or the demo's own words would disclose it in the notes, the packs and the pages."""
+    home = observations[observations.area_code == HOME_LA]
+    counts = {indicator.id for indicator in catalogue if indicator.unit.value == "number"}
+    own = home.indicator_id.isin(counts) & home.numerator.isna()
+    count = home.value.where(own, home.numerator).astype("float64")
+    small = home[(count >= 1) & (count <= DEFAULT_THRESHOLD)]
+    hidden = set(zip(small.indicator_id, small.period))
+    return {key: figure for key, figure in shown.items() if (key, figure[0]) not in hidden}
+
+
 def _commentary(catalogue, shown, latest: Period) -> list[dict]:
     """Commentary on red and amber indicators at the latest quarter, alternating the two."""
     reds = [(i, d) for i, d in shown.items() if d[3] == Rag.RED]
@@ -1036,7 +1049,8 @@ def build_demo_batch(catalogue, areas, today: date) -> Batch:
          "position": position, "closeness": "Very close"}
         for position, area in enumerate(statistical_neighbours(areas), start=1)
     ]
-    commentary = pd.DataFrame(_commentary(catalogue, shown, latest), columns=COMMENTARY_COLUMNS)
+    commentary = pd.DataFrame(_commentary(catalogue, _quotable(catalogue, shown, observations), latest),
+                              columns=COMMENTARY_COLUMNS)
     commentary["supersedes"] = commentary["supersedes"].astype(object)
     return Batch(
         tables={

@@ -10,13 +10,13 @@ import argparse
 import os
 import sys
 
-from service.cli import admin, data, show, spc
+from service.cli import admin, data, pack, show, spc
 from service.cli.common import UserError
 from service.errors import NotAllowed
 
 SUBCOMMANDS = [data.add_demo, data.add_load, show.add_show, show.add_indicators, data.add_sources, data.add_loads,
                data.add_revert, data.add_template, admin.add_serve, admin.add_backup, admin.add_restore,
-               admin.add_users, admin.add_audit, show.add_reconcile, spc.add_spc]
+               admin.add_users, admin.add_audit, show.add_reconcile, spc.add_spc, pack.add_pack]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -185,7 +185,7 @@ def test_scorecard_download_refuses_an_area_not_on_the_list(app):
 
 EVERY_PAGE_LISTED = [
     ("/", "Overview"), ("/scorecard", "Outcome scorecard"), ("/exceptions", "Exceptions"),
-    ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/upload", "Upload"), ("/loads", "Loads"),
+    ("/packs", "Board packs"), ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/upload", "Upload"), ("/loads", "Loads"),
     ("/audit", "Audit log"),
 ]
 

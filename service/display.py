@@ -6,8 +6,9 @@ from scorecard.metrics import round_half_away, shown_number
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
-RAG_SHAPES = {"green": "●", "amber": "▲", "red": "■", "no judgement": "○"}
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "no judgement": "No judgement"}
+# Worst first, the order summaries and packs list them in.
+RAG_SHAPES = {"red": "■", "amber": "▲", "green": "●", "no judgement": "○"}
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "no judgement": "No judgement"}
 DIRECTION_SIGNS = {
     "improving": "↗", "worsening": "↘", "no change": "→", "higher": "↑", "lower": "↓",
     "not available": "–",

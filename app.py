@@ -20,6 +20,8 @@ from service.settings import value
 from service.shared import shared
 
 HERE = Path(__file__).resolve().parent
+# assets/ beside app.py in a checkout; installed, the wheel keeps them as layouts/assets.
+ASSETS = HERE / "assets" if (HERE / "assets").is_dir() else HERE / "layouts" / "assets"
 log = logging.getLogger("scorecard.app")
 
 INDEX = """<!DOCTYPE html>
@@ -50,7 +52,7 @@ def create_app() -> dash.Dash:
         __name__,
         use_pages=True,
         pages_folder=str(HERE / "layouts"),
-        assets_folder=str(HERE / "assets"),
+        assets_folder=str(ASSETS),
         suppress_callback_exceptions=True,
         title="Scorecard",
         update_title=None,

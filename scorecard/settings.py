@@ -10,9 +10,10 @@ database's `setting` table, then the default. Settings kept in the database are 
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -194,10 +194,6 @@ class Service:
     def is_demo(self) -> bool:
         return self.store.is_demo()
 
-    def setting(self, name: str):
-        """A setting's value (scorecard/settings.py), those kept in the database read from it."""
-        return settings.value(name, self.store)
-
     def overview(self, card: Scorecard) -> list[summaries.OutcomeTile]:
         return summaries.overview(card, self.outcome_choices(card.framework))
 
@@ -229,7 +225,7 @@ class Service:
         text = (text or "").strip()
         if not text:
             raise NotAllowed("Write some commentary before saving.")
-        if len(text) > (longest := self.setting("commentary_length")):
+        if len(text) > (longest := settings.value("commentary_length", self.store)):
             raise NotAllowed(f"Commentary is limited to {longest:,} characters.")
         return self.store.add_commentary(indicator_id, area, quarter, text, author)
 

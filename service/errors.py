@@ -8,4 +8,4 @@ class NotAllowed(ValueError):
 
 # The app or another command kept the DuckDB file longer than the setting database_wait: said
 # in one plain line by the command line and the pages alike.
-from scorecard.store import DatabaseBusyError  # noqa: E402,F401
+from scorecard.store import DatabaseBusyError  # noqa: F401

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from service.settings import value
 
+
 def folder() -> Path:
     """The setting upload_folder, else uploads/ in the data folder."""
     return value("upload_folder") or value("data_folder") / "uploads"

@@ -80,9 +80,8 @@ def test_a_file_kept_too_long_by_another_process_is_named_in_one_plain_line(tmp_
     db = tmp_path / "scorecard.duckdb"
     Store.open(db, create=True).close()
     monkeypatch.setenv("SCORECARD_DB_WAIT", "1")
-    keeper = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); time.sleep(30)", str(db)],
-                              stdout=subprocess.PIPE, text=True)
+    keep_open = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(30)"
+    keeper = subprocess.Popen([sys.executable, "-c", keep_open, str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert keeper.stdout.readline().strip() == "open"
         assert main(["loads", "--db", str(db)]) == 2

@@ -22,7 +22,8 @@ SUBCOMMANDS = [data.add_demo, data.add_load, show.add_show, show.add_indicators,
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="scorecard", description=__doc__.splitlines()[0])
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="DuckDB file or SQLAlchemy URL (default: SCORECARD_DB or data/scorecard.duckdb)")
+    common.add_argument("--db", help="DuckDB file or SQLAlchemy URL (default: the setting database, SCORECARD_DB, "
+                        "else scorecard.duckdb in the data folder; see 'scorecard settings')")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     original = commands.add_parser
 

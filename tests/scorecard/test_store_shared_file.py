@@ -40,9 +40,8 @@ def test_the_file_is_held_only_while_it_is_in_use(tmp_path, monkeypatch):
 def test_a_store_waits_for_the_file_another_process_holds(tmp_path):
     path = tmp_path / "scorecard.duckdb"
     Store.open(path, create=True).close()
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); time.sleep(1.5)", str(path)], stdout=subprocess.PIPE,
-                              text=True)
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(1.5)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(path)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "open"
     started = time.monotonic()
     with Store.open(path) as store:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from scorecard.store import Store
 from service.cli import main
 
 
@@ -15,6 +16,13 @@ def db(tmp_path, monkeypatch):
         monkeypatch.delenv(variable, raising=False)
     path = tmp_path / "scorecard.duckdb"
     assert main(["demo", "--db", str(path)]) == 0
+    return str(path)
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    path = tmp_path / "scorecard.duckdb"
+    Store.open(path, create=True).close()
     return str(path)
 
 
@@ -51,25 +59,23 @@ def test_set_changes_a_setting_kept_in_the_database_audited_and_show_follows_it(
         "environment_variable": None, "in_database": True, "written_by": None}
     assert main(["show", "--db", db, "--format", "json"]) == 0
     after = json.loads(capsys.readouterr().out)
-    suppressed = lambda rows: sum(row["status"] == "c" for row in rows)  # noqa: E731
-    assert suppressed(after) > suppressed(before)  # what reads the setting sees the change
+    assert sum(row["status"] == "c" for row in after) > sum(row["status"] == "c" for row in before)  # what reads the setting sees the change
     assert main(["audit", "--db", db, "--format", "csv"]) == 0
     assert ",setting,disclosure_threshold,,100000" in capsys.readouterr().out.replace("\r", "")
 
 
 @pytest.mark.parametrize(("name", "value", "said"), [
-    ("port", "9000", "port is not kept in the database: set the environment variable SCORECARD_PORT instead "
-                     "(for example SCORECARD_PORT=9000)."),
+    ("port", "9000", ("port is not kept in the database: set the environment variable SCORECARD_PORT instead "
+                      "(for example SCORECARD_PORT=9000).")),
     ("demo_data", "off", "demo_data is written by 'scorecard demo', not set by hand."),
-    ("disclosure_threshhold", "3", "There is no setting called 'disclosure_threshhold'. Did you mean "
-                                   "disclosure_threshold?"),
+    ("disclosure_threshhold", "3", ("There is no setting called 'disclosure_threshhold'. Did you mean "
+                                    "disclosure_threshold?")),
     ("disclosure_threshold", "five", "disclosure_threshold cannot be 'five': give a whole number."),
-    ("not_disclosive", "cla_rate,made_up", "not_disclosive: made_up is not an indicator in the catalogue; "
-                                           "'scorecard indicators' lists them."),
+    ("not_disclosive", "cla_rate,made_up", ("not_disclosive: made_up is not an indicator in the catalogue; "
+                                            "'scorecard indicators' lists them.")),
 ])
-def test_set_refuses_in_one_plain_line(db, capsys, name, value, said):
-    capsys.readouterr()
-    assert main(["settings", "set", name, value, "--db", db]) == 2
+def test_set_refuses_in_one_plain_line(empty_db, capsys, name, value, said):
+    assert main(["settings", "set", name, value, "--db", empty_db]) == 2
     assert capsys.readouterr().err == f"scorecard settings: {said}\n"
 
 

@@ -33,7 +33,7 @@ def test_python_app_py_on_a_taken_port_says_so_in_one_line(tmp_path):
         done = subprocess.run([sys.executable, str(REPO / "app.py")], cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=120, check=False)
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.strip().splitlines() == [
-        f"python app.py: Port {port} on 127.0.0.1 is in use (Address already in use), perhaps by another Scorecard: "
-        f"stop that, or choose another port with --port or the setting port (SCORECARD_PORT={port + 1})."]
+    said = (f"python app.py: Port {port} on 127.0.0.1 is in use (Address already in use), perhaps by another "
+            f"Scorecard: stop that, or choose another port with --port or the setting port (SCORECARD_PORT={port + 1}).")
+    assert done.stderr.strip().splitlines() == [said]
     assert not (tmp_path / "scorecard.duckdb").exists()  # said before anything was opened

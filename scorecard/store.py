@@ -8,6 +8,7 @@ run the same code. Every write is one transaction.
 
 import contextlib
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -102,11 +103,12 @@ class _SharedFile:
                 if not any(words in str(error) for words in self.LOCKED):
                     raise
                 if time.monotonic() >= deadline:
-                    held = str(error).rpartition("Conflicting lock is held in ")[2].strip() or "another program"
+                    holder = re.search(r"held in (.+?) \(PID (\d+)\)", str(error))
+                    held = f"process {holder[2]} ({holder[1]})" if holder else "another process"
                     raise DatabaseBusyError(
                         f"The database {self.path} is in use by {held} and was not let go within "
-                        f"{settings.value('database_wait')} s. Try again when that finishes (a load, "
-                        "say), or set SCORECARD_DB_WAIT to wait longer."
+                        f"{settings.value('database_wait')} s. Try again when that finishes, or set "
+                        "SCORECARD_DB_WAIT to wait longer."
                     ) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.2)

@@ -86,8 +86,9 @@ def test_a_file_kept_too_long_by_another_process_is_named_in_one_plain_line(tmp_
         assert keeper.stdout.readline().strip() == "open"
         assert main(["loads", "--db", str(db)]) == 2
         said = capsys.readouterr().err.strip()
-        assert said.startswith(f"scorecard loads: The database {db} is in use by ") and "\n" not in said
-        assert f"(PID {keeper.pid})" in said and "SCORECARD_DB_WAIT" in said
+        assert said.startswith(f"scorecard loads: The database {db} is in use by process {keeper.pid} (")
+        assert said.endswith("and was not let go within 1 s. Try again when that finishes, or set SCORECARD_DB_WAIT "
+                             "to wait longer.") and "\n" not in said
     finally:
         keeper.kill()
         keeper.wait()

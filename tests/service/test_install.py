@@ -8,6 +8,7 @@ setuptools), and the fresh environment sees this environment's installed package
 .pth file, so pip resolves the wheel's dependencies against them with --no-index and
 downloads nothing."""
 
+import json
 import os
 import subprocess
 import sys
@@ -86,6 +87,9 @@ def test_the_wheel_installs_into_a_fresh_environment_and_runs_demo_show_and_serv
         with urllib.request.urlopen(base + "/assets/scorecard.css", timeout=10) as css:
             assert css.status == 200 and b"{" in css.read()
         assert wait_for(base + "/scorecard", server) == 200
+        with urllib.request.urlopen(base + "/api/v1/scorecard?area=E08000027", timeout=60) as answer:
+            rows = json.load(answer)  # the installed app works a scorecard out from the packaged catalogue
+        assert len(rows) > 20 and {row["indicator_id"] for row in rows} >= {"cla_rate"}
     finally:
         server.terminate()
         server.wait(timeout=20)

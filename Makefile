@@ -21,8 +21,9 @@ system-packages:
 demo: install
 	$(VENV)/bin/scorecard demo --if-missing
 
+# gunicorn, as for a team (no development-server warning); SCORECARD_PORT=8051 make run for another port
 run: demo
-	$(PYTHON) app.py
+	$(VENV)/bin/scorecard serve
 
 test: install system-packages
 	$(PYTHON) -m pytest

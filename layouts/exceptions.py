@@ -12,8 +12,8 @@ from layouts._parts import (
 from layouts._projector import projector_nav
 from layouts._state import from_search, href, is_projector
 from service import actions
-from service.application import MAX_COMMENTARY
 from service.errors import NotAllowed
+from service.settings import value
 from service.shared import shared
 
 dash.register_page(__name__, path="/exceptions", title="Exceptions - Scorecard", name="Exceptions", order=2, nav=True)
@@ -71,7 +71,7 @@ def exception(row, card, state) -> html.Section:
         html.Label([
             html.Span(f"Commentary on {row.short_title}", className="picker-label"),
             dcc.Textarea(id={"type": "note-text", **key}, value=row.commentary or "", rows=3, className="note-text",
-                         maxLength=MAX_COMMENTARY),
+                         maxLength=value("commentary_length", shared().store)),
         ]),
         html.Button("Save commentary", id={"type": "note-save", **key}, className="button", n_clicks=0),
         html.P("", id={"type": "note-status", **key}, role="status", className="note-status"),

@@ -8,7 +8,7 @@ from layouts._parts import page, state_of
 from layouts._state import from_search, href
 from service import actions
 from service.shared import shared
-from service.uploads import MAX_BYTES
+from service.uploads import max_bytes
 
 dash.register_page(__name__, path="/upload", title="Upload - Scorecard", name="Upload", order=5, nav=True)
 
@@ -21,11 +21,11 @@ def layout(**query):
         dcc.Upload(
             id="upload-file",
             children=html.Div(["Drag a file here, or ", html.Span("choose a file", className="link-like")]),
-            className="upload-drop", max_size=MAX_BYTES, multiple=False,
+            className="upload-drop", max_size=max_bytes(), multiple=False,
         ),
         # Filled in by assets/upload.js: the upload box drops a file over the limit silently.
         html.P(id="upload-too-big", hidden=True, role="alert", className="error-summary",
-               **{"data-max-bytes": str(MAX_BYTES)}),
+               **{"data-max-bytes": str(max_bytes())}),
         progress("upload-checking"),
         html.Div(id="upload-report", role="status"),
         dcc.Store(id="upload-token"),

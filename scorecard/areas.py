@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from scorecard import reference_files
+
+DATA_DIR = reference_files.FOLDER
 AREAS_CSV = DATA_DIR / "areas.csv"
 LOCALITIES_CSV = DATA_DIR / "localities.csv"
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import yaml
 
+from scorecard import reference_files
 from scorecard.model import MeasureType, PeriodType, Polarity, Unit
 
-DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.yaml"
+DEFAULT_CATALOGUE_PATH = reference_files.FOLDER / "indicators.yaml"
 
 ECM = "ecm"
 SEXES = ("persons", "female", "male")

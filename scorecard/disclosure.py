@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scorecard import settings
+
 DEFAULT_THRESHOLD = 5
 SUPPRESSED = "c"
 
@@ -21,9 +23,7 @@ class Rules:
 
 
 def rules(store) -> Rules:
-    threshold = int(store.setting("disclosure_threshold", str(DEFAULT_THRESHOLD)))
-    exempt = store.setting("not_disclosive", "") or ""
-    return Rules(threshold, frozenset(part.strip() for part in exempt.split(",") if part.strip()))
+    return Rules(settings.value("disclosure_threshold", store), frozenset(settings.value("not_disclosive", store)))
 
 
 def protect(frame: pd.DataFrame, rules: Rules, count_indicators: set[str] = frozenset()) -> pd.DataFrame:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import yaml
 
+from scorecard import reference_files
 from scorecard.model import Direction, Rag
 from scorecard.significance import Significance
 from scorecard.spc import AssuranceIcon, VariationIcon
 from scorecard.trend import RecentTrend
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "exceptions.yaml"
+DEFAULT_PATH = reference_files.FOLDER / "exceptions.yaml"
 
 # The fields a condition may name, and the values each can take.
 FIELDS: dict[str, set[str]] = {

@@ -52,6 +52,3 @@ class Unit(StrEnum):
     SCORE = "score"
     POUNDS = "pounds"
 
-
-# Commentary explains a figure in a paragraph or two; the page's box stops at the same length.
-MAX_COMMENTARY = 4000

@@ -4,28 +4,41 @@ for one kept in the database), so `scorecard settings` can list each with its va
 where that came from.
 
 Precedence: the environment variable, then (for settings kept in the database) the
-database's `setting` table, then the default.
+database's `setting` table, then the default. Settings kept in the database are changed with
+`scorecard settings set NAME VALUE` (audited); the others by their environment variable.
 """
 
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: Any
+    default: Any  # a value, or a function giving one (worked out when read)
     help: str
     kind: Callable[[str], Any] = str  # turns the text of an override into the value
     env: str | None = None  # the environment variable that may override it
     in_database: bool = False  # kept in the database, changed with `scorecard settings set`
+    written_by: str | None = None  # kept in the database but written only by this command
+    secret: bool = False  # never printed
 
     def parse(self, text: str) -> Any:
         try:
             return self.kind(text)
         except ValueError as error:
             raise SettingError(f"{self.name} cannot be {text!r}: {error}") from None
+
+    @property
+    def type_name(self) -> str:
+        return TYPE_NAMES.get(self.kind, "text")
+
+    def default_value(self) -> Any:
+        return self.default() if callable(self.default) else self.default
 
 
 class SettingError(ValueError):
@@ -46,6 +59,35 @@ def on_off_auto(text: str) -> bool | None:
     return None if text.strip().lower() in ("", "auto") else on_off(text)
 
 
+def whole_number(text: str) -> int:
+    try:
+        number = int(text.strip())
+    except ValueError:
+        raise ValueError("give a whole number") from None
+    if number < 0:
+        raise ValueError("give a whole number, 0 or more")
+    return number
+
+
+def port_number(text: str) -> int:
+    number = whole_number(text)
+    if not 1 <= number <= 65535:
+        raise ValueError("give a port from 1 to 65535")
+    return number
+
+
+def names(text: str) -> tuple[str, ...]:
+    """A comma-separated list, as the setting table keeps it."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def folder(text: str) -> Path:
+    return Path(text.strip()).expanduser()
+
+
+TYPE_NAMES = {on_off: "on or off", on_off_auto: "on, off or auto", whole_number: "whole number",
+              port_number: "port", names: "comma-separated list", folder: "folder", str: "text"}
+
 SETTINGS: dict[str, Setting] = {}
 
 
@@ -56,23 +98,62 @@ def declare(*settings: Setting) -> None:
         SETTINGS[setting.name] = setting
 
 
+def _default_data_folder() -> Path:
+    """data/ beside the code in a source checkout (where `make run` works); else the user's
+    own data folder, since an installed package's folder may not be writable."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "data" / "indicators.yaml").is_file():
+        return checkout / "data"
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "Scorecard"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "scorecard"
+
+
 declare(
+    Setting("data_folder", _default_data_folder, "The folder Scorecard writes to: the default "
+            "database and files waiting to be loaded. Default: data/ in a source checkout, else "
+            "~/.local/share/scorecard (XDG_DATA_HOME; %LOCALAPPDATA%\\Scorecard on Windows).",
+            kind=folder, env="SCORECARD_DATA"),
     Setting("database", None, "Where the data lives: a DuckDB file path or a PostgreSQL URL "
-            "(postgresql+psycopg://...). Empty means data/scorecard.duckdb.", env="SCORECARD_DB"),
+            "(postgresql+psycopg://...). Empty means scorecard.duckdb in the data folder. "
+            "--db on the command line comes first.", env="SCORECARD_DB"),
+    Setting("database_wait", 60, "Seconds a command or a page waits for the DuckDB file while "
+            "another program (the app, or a command) is using it, before saying it is busy.",
+            kind=whole_number, env="SCORECARD_DB_WAIT"),
     Setting("sign_in", None, "on, off or auto. Auto: sign-in is needed on PostgreSQL.",
             kind=on_off_auto, env="SCORECARD_SIGN_IN"),
     Setting("https", True, "Whether the session cookie is sent only over HTTPS. Set off only "
             "for a server reached without HTTPS on a trusted network.", kind=on_off,
             env="SCORECARD_HTTPS"),
-    Setting("secret_key", None, "The key that signs session cookies. Empty: a key kept in the "
-            "database is used.", env="SCORECARD_SECRET_KEY"),
+    Setting("secret_key", None, "The key that signs session cookies. Empty: a key made on first "
+            "start and kept in the database (its setting table, as session_secret) is used.",
+            env="SCORECARD_SECRET_KEY", secret=True),
     Setting("warm_start", None, "on or off: work out the default scorecard before the first "
-            "visitor. Empty: on when run as 'python app.py'.", kind=on_off_auto,
+            "visitor. Empty: on for 'scorecard serve' and 'python app.py'.", kind=on_off_auto,
             env="SCORECARD_WARM"),
-    Setting("host", "127.0.0.1", "The address the app listens on.", env="SCORECARD_HOST"),
-    Setting("port", 8050, "The port the app listens on.", kind=int, env="SCORECARD_PORT"),
+    Setting("host", "127.0.0.1", "The address the app listens on (0.0.0.0: every address).",
+            env="SCORECARD_HOST"),
+    Setting("port", 8050, "The port the app listens on.", kind=port_number, env="SCORECARD_PORT"),
+    Setting("threads", 8, "Threads per server process for 'scorecard serve'.", kind=whole_number,
+            env="SCORECARD_THREADS"),
     Setting("debug", False, "on shows the full error of a command that fails unexpectedly.",
             kind=on_off, env="SCORECARD_DEBUG"),
+    Setting("upload_folder", None, "Where files sent through the Upload page wait until the "
+            "analyst confirms or cancels. Empty: uploads/ in the data folder.", kind=folder,
+            env="SCORECARD_UPLOADS"),
+    Setting("upload_limit_mb", 50, "The largest file the Upload page takes, in MB.",
+            kind=whole_number, env="SCORECARD_UPLOAD_MB"),
+    Setting("disclosure_threshold", 5, "The largest count of children shown as [c], with the "
+            "figures worked out from it; 0 switches disclosure control off.", kind=whole_number,
+            in_database=True),
+    Setting("not_disclosive", (), "Indicators (ids, comma-separated) whose small counts are not "
+            "disclosive, such as a percentage of a large cohort; they are never shown as [c].",
+            kind=names, in_database=True),
+    Setting("commentary_length", 4000, "The most characters a commentary note may have.",
+            kind=whole_number, in_database=True),
+    Setting("demo_data", False, "Whether the database holds invented demonstration figures "
+            "(every page and output then says so).", kind=on_off, in_database=True,
+            written_by="scorecard demo"),
 )
 
 
@@ -93,7 +174,7 @@ def value(name: str, store=None) -> Any:
         stored = store.setting(setting.name)
         if stored is not None:
             return setting.parse(stored)
-    return setting.default
+    return setting.default_value()
 
 
 def origin(name: str, store=None) -> str:
@@ -104,3 +185,22 @@ def origin(name: str, store=None) -> str:
     if setting.in_database and store is not None and store.setting(setting.name) is not None:
         return "database"
     return "default"
+
+
+def shown(name: str, chosen: Any) -> str:
+    """A value as `scorecard settings` prints it and the setting table keeps it."""
+    if isinstance(chosen, bool):
+        return "on" if chosen else "off"
+    if isinstance(chosen, tuple):
+        return ",".join(chosen)
+    if chosen is None:
+        return ""
+    return str(chosen)
+
+
+def child_environment(**values: Any) -> dict[str, str]:
+    """This process's environment with the given settings set, for a process it starts."""
+    environment = dict(os.environ)
+    for name, chosen in values.items():
+        environment[SETTINGS[name].env] = shown(name, chosen)
+    return environment

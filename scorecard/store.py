@@ -8,6 +8,8 @@ run the same code. Every write is one transaction.
 
 import contextlib
 import os
+import re
+import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -16,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from scorecard import schema
+from scorecard import schema, settings
 from scorecard.versioned import (  # noqa: F401 - Batch, Change and RevertError are the store's words too
     AUDIT_COLUMNS,
     PARALLEL_INSERT_ROWS,
@@ -27,9 +29,7 @@ from scorecard.versioned import (  # noqa: F401 - Batch, Change and RevertError 
     record_audit,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_PATH = REPO_ROOT / "data" / "scorecard.duckdb"
-DB_ENVIRONMENT_VARIABLE = "SCORECARD_DB"
+DEFAULT_DB_NAME = "scorecard.duckdb"  # in the data folder (the setting data_folder)
 # Observation columns read for figures, with the source and how the publisher rounded counts.
 FIGURE_COLUMNS = [
     "indicator_id", "area_code", "period", "breakdown", "period_type", "period_start",
@@ -41,9 +41,14 @@ class MissingDatabaseError(RuntimeError):
     """The database file does not exist yet."""
 
 
+class DatabaseBusyError(RuntimeError):
+    """Another process has held the DuckDB file for longer than the setting database_wait."""
+
+
 def database_url(db: str | os.PathLike | None = None) -> str:
-    """The SQLAlchemy URL for --db, else SCORECARD_DB, else the default DuckDB file."""
-    chosen = str(db) if db else os.environ.get(DB_ENVIRONMENT_VARIABLE) or str(DEFAULT_DB_PATH)
+    """The SQLAlchemy URL for --db, else the setting `database`, else the default DuckDB file
+    in the data folder."""
+    chosen = str(db) if db else settings.value("database") or str(settings.value("data_folder") / DEFAULT_DB_NAME)
     if "://" in chosen:
         return chosen
     return f"duckdb:///{Path(chosen).expanduser().resolve()}"
@@ -56,12 +61,103 @@ def duckdb_path(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
+class _SharedFile:
+    """DuckDB lets one process at a time open a file, so the app and the command line take
+    turns: each connection opens the file (NullPool) and the file is let go when the last one
+    closes, waiting (the setting database_wait) while another process holds it. Inside
+    `in_use()` blocks (a request, a command) one connection is kept open, so the block's
+    queries share the open file instead of opening it each time (14 ms on the demo), and
+    for LINGER seconds after the last block ends."""
+
+    LOCKED = ("Could not set lock on file", "Conflicting lock")
+    # The file stays open this long after the last block ends, so the burst of requests a page
+    # makes shares one opening; the command line waits at most this long for an idle app.
+    LINGER = 0.25
+
+    def __init__(self, url: str):
+        self.path = duckdb_path(url)
+        self.users = 0
+        self.anchor = None  # the connection kept open while the file is in use
+        self.closing: threading.Timer | None = None
+        self.counting, self.opening = threading.Lock(), threading.Lock()
+
+    def connect(self, dialect, _record, cargs, cparams):
+        """SQLAlchemy's do_connect: keep the file open first if a block is using it."""
+        if self.users and self.anchor is None:
+            with self.opening:
+                if self.users and self.anchor is None:
+                    anchor = self._wait_for_file(dialect, cargs, cparams)
+                    with self.counting:
+                        if self.users:
+                            self.anchor, anchor = anchor, None
+                    if anchor is not None:  # the block ended meanwhile
+                        anchor.close()
+        return self._wait_for_file(dialect, cargs, cparams)
+
+    def _wait_for_file(self, dialect, cargs, cparams):
+        deadline, pause = time.monotonic() + settings.value("database_wait"), 0.01
+        while True:
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except Exception as error:  # duckdb.IOException, reached only through the dialect
+                if not any(words in str(error) for words in self.LOCKED):
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = re.search(r"held in (.+?) \(PID (\d+)\)", str(error))
+                    held = f"process {holder[2]} ({holder[1]})" if holder else "another process"
+                    raise DatabaseBusyError(
+                        f"The database {self.path} is in use by {held} and was not let go within "
+                        f"{settings.value('database_wait')} s. Try again when that finishes, or set "
+                        "SCORECARD_DB_WAIT to wait longer."
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
+
+    @contextlib.contextmanager
+    def in_use(self):
+        with self.counting:
+            self.users += 1
+            if self.closing is not None:
+                self.closing.cancel()
+                self.closing = None
+        try:
+            yield
+        finally:
+            with self.counting:
+                self.users -= 1
+                if self.users == 0 and self.anchor is not None:
+                    self.closing = threading.Timer(self.LINGER, self.let_go)
+                    self.closing.daemon = True
+                    self.closing.start()
+
+    def let_go(self) -> None:
+        """Close the kept connection unless a block has started since; the file is free
+        once the block's own connections have closed too."""
+        with self.counting:
+            anchor = self.anchor if self.users == 0 else None
+            if anchor is not None:
+                self.anchor = None
+        if anchor is not None:
+            anchor.close()
+
+
+def _engine(url: str) -> tuple[sa.Engine, _SharedFile | None]:
+    if duckdb_path(url) is None:
+        return sa.create_engine(url), None
+    shared = _SharedFile(url)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    sa.event.listen(engine, "do_connect", shared.connect)
+    return engine, shared
+
+
 class Store(VersionedWrites):
     """The database: schema, reads for the metrics layer, versioned writes for loaders."""
 
-    def __init__(self, url: str, engine: sa.Engine):
+    def __init__(self, url: str, engine: sa.Engine, shared: _SharedFile | None = None):
         self.url = url
         self.engine = engine
+        self._shared = shared
+        self._held: list = []  # the in_use() blocks `with store` entered
 
     @classmethod
     def open(cls, db: str | os.PathLike | None = None, *, create: bool = False) -> "Store":
@@ -74,10 +170,16 @@ class Store(VersionedWrites):
                     "demonstration data, or 'scorecard load FILE' to load real figures."
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
-        store = cls(url, sa.create_engine(url))
-        if create or store._is_older():
-            store.create_schema()  # an older database is brought up to date as it is opened
+        store = cls(url, *_engine(url))
+        with store.in_use():
+            if create or store._is_older():
+                store.create_schema()  # an older database is brought up to date as it is opened
         return store
+
+    def in_use(self) -> contextlib.AbstractContextManager:
+        """Keep the DuckDB file open for the block (a request, a command); outside such
+        blocks it is let go after each query, so another process can take its turn."""
+        return self._shared.in_use() if self._shared is not None else contextlib.nullcontext()
 
     def _is_older(self) -> bool:
         try:
@@ -91,9 +193,16 @@ class Store(VersionedWrites):
         return self.engine.dialect.name == "duckdb"
 
     def close(self) -> None:
+        while self._held:
+            self._held.pop().__exit__(None, None, None)
+        if self._shared is not None:
+            self._shared.let_go()  # now, not after the linger: the next process may be waiting
         self.engine.dispose()
 
     def __enter__(self) -> "Store":
+        held = self.in_use()
+        held.__enter__()
+        self._held.append(held)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -236,6 +345,13 @@ class Store(VersionedWrites):
     def set_setting(self, key: str, value: str) -> None:
         with self.engine.begin() as connection:
             self._upsert(connection, schema.setting, [{"key": key, "value": value}])
+
+    def set_setting_audited(self, key: str, value: str, by: str) -> None:
+        """Change a setting kept in the database, with an audit entry of before and after."""
+        before = self.setting(key)
+        with self.one_writer(), self.engine.begin() as connection:
+            self._upsert(connection, schema.setting, [{"key": key, "value": value}])
+            record_audit(connection, by, "setting", key, before, value)
 
     # Commentary ---------------------------------------------------------------------
 
@@ -418,7 +534,7 @@ class Store(VersionedWrites):
         return self.table(schema.indicator, is_benchmark=True).to_dict("records")
 
     def is_demo(self) -> bool:
-        return self.setting("demo_data") == "true"
+        return settings.value("demo_data", self)
 
     def sources(self) -> pd.DataFrame:
         """Every source figures came from: id, publisher, dataset, release, kind, title."""

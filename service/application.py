@@ -17,14 +17,13 @@ from scorecard import disclosure, figures
 from scorecard import exceptions as exception_rules
 from scorecard.areas import DEFAULT_HOME_LA, AreaDirectory, load_areas
 from scorecard.catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
-from scorecard.model import MAX_COMMENTARY
 from scorecard.periods import Period, latest_complete_quarter
 from scorecard.quarterly import NationalFigures, Scorecard, quarterly_scorecard
 from scorecard.reconcile import COLUMNS as RECONCILE_COLUMNS
 from scorecard.reconcile import Reconciliation, reconciliation
 from scorecard.reference import benchmark_indicators, sync_reference
 from scorecard.store import MissingDatabaseError, RevertError, Store, database_url
-from service import arguments, audit, detail, summaries
+from service import arguments, audit, detail, settings, summaries
 from service.errors import NotAllowed
 from service.memo import Memo
 
@@ -76,6 +75,7 @@ class Service:
         self.store.close()
 
     def __enter__(self) -> "Service":
+        self.store.__enter__()  # a command keeps the DuckDB file open while it runs
         return self
 
     def __exit__(self, *exc) -> None:
@@ -186,7 +186,8 @@ class Service:
 
     def _warm_quietly(self) -> None:
         try:
-            self.warm()
+            with self.store.in_use():
+                self.warm()
         except Exception:  # only a head start: the page itself shows any fault plainly
             log.exception("Working out the scorecard ahead of the first visitor failed")
 
@@ -224,8 +225,8 @@ class Service:
         text = (text or "").strip()
         if not text:
             raise NotAllowed("Write some commentary before saving.")
-        if len(text) > MAX_COMMENTARY:
-            raise NotAllowed(f"Commentary is limited to {MAX_COMMENTARY:,} characters.")
+        if len(text) > (longest := settings.value("commentary_length", self.store)):
+            raise NotAllowed(f"Commentary is limited to {longest:,} characters.")
         return self.store.add_commentary(indicator_id, area, quarter, text, author)
 
     # Reconciliation ---------------------------------------------------------------------
@@ -322,5 +323,5 @@ def _searched_text(indicator: Indicator) -> str:
     ]).lower()
 
 
-__all__ = ["MAX_COMMENTARY", "NotAllowed", "RECONCILE_COLUMNS", "Service", "database_exists", "database_url",
+__all__ = ["NotAllowed", "RECONCILE_COLUMNS", "Service", "database_exists", "database_url",
            "reference_data"]

@@ -4,13 +4,15 @@ DuckDB lets one process write a file, so it gets one worker with threads; Postgr
 gets a worker per core. /healthz answers whether the database can be read."""
 
 import os
+import socket
 import sys
 from pathlib import Path
 
+from scorecard.settings import child_environment, value
 from scorecard.store import database_url
+from service.errors import NotAllowed
 
-REPO = Path(__file__).resolve().parents[1]
-THREADS = 8
+REPO = Path(__file__).resolve().parents[1]  # app.py is here, in a checkout and once installed
 
 
 def gunicorn_command(url: str, host: str, port: int, cores: int | None = None) -> list[str]:
@@ -19,17 +21,31 @@ def gunicorn_command(url: str, host: str, port: int, cores: int | None = None) -
     workers = 1 if url.startswith("duckdb") else cores
     return [
         sys.executable, "-m", "gunicorn", "app:server",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(THREADS),
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(value("threads")),
         "--chdir", str(REPO), "--timeout", "120", "--access-logfile", "-",
         # No control socket: gunicorn's shared default path collides when two servers run.
         "--no-control-socket",
     ]
 
 
+def check_port(host: str, port: int) -> None:
+    """NotAllowed, in one plain line naming the setting, when the port is taken."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise NotAllowed(
+                f"Port {port} on {host} is in use ({error.strerror}), perhaps by another Scorecard: stop "
+                f"that, or choose another port with --port or the setting port (SCORECARD_PORT={port + 1})."
+            ) from None
+
+
 def serve(db: str | None, host: str, port: int) -> int:
     url = database_url(db)
-    env = {**os.environ, "SCORECARD_DB": url, "SCORECARD_WARM": os.environ.get("SCORECARD_WARM", "on")}
-    env.pop("SCORECARD_DEBUG", None)
+    check_port(host, port)
+    warm = value("warm_start")
+    env = child_environment(database=url, warm_start=True if warm is None else warm, debug=False)
     command = gunicorn_command(url, host, port)
     print(f"Serving Scorecard on http://{host}:{port} from {url} ({command[command.index('--workers') + 1]} worker(s)).")
     os.execvpe(command[0], command, env)  # replaces this process, so signals reach gunicorn

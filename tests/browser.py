@@ -25,7 +25,8 @@ def free_port() -> int:
 def served_app(db: Path, workdir: Path, extra_env: dict | None = None):
     """Run app.py as a user would, on its own port, against the given database."""
     port = free_port()
-    env = {**os.environ, "SCORECARD_DB": str(db), "SCORECARD_PORT": str(port), **(extra_env or {})}
+    env = {**os.environ, "SCORECARD_DB": str(db), "SCORECARD_PORT": str(port),
+           "SCORECARD_DATA": str(workdir / "data"), **(extra_env or {})}  # uploads in workdir/data/uploads
     log = (workdir / "app.log").open("w")
     process = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=workdir, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"

@@ -35,6 +35,5 @@ def store(request, tmp_path):
         url = str(tmp_path / "scorecard.duckdb")
     else:
         url = request.getfixturevalue("postgres_server").new_database()
-    opened = Store.open(url, create=True)
-    yield opened
-    opened.close()
+    with Store.open(url, create=True) as opened:  # the DuckDB file kept open for the test
+        yield opened

@@ -10,19 +10,21 @@ import argparse
 import os
 import sys
 
-from service.cli import admin, data, pack, show, spc
+from service.cli import admin, data, pack, settings, show, spc
 from service.cli.common import UserError
-from service.errors import NotAllowed
+from service.errors import DatabaseBusyError, NotAllowed
 
 SUBCOMMANDS = [data.add_demo, data.add_load, show.add_show, show.add_indicators, data.add_sources, data.add_loads,
                data.add_revert, data.add_template, admin.add_serve, admin.add_backup, admin.add_restore,
-               admin.add_users, admin.add_audit, show.add_reconcile, spc.add_spc, pack.add_pack]
+               admin.add_users, admin.add_audit, show.add_reconcile, spc.add_spc, pack.add_pack,
+               settings.add_settings]
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="scorecard", description=__doc__.splitlines()[0])
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="DuckDB file or SQLAlchemy URL (default: SCORECARD_DB or data/scorecard.duckdb)")
+    common.add_argument("--db", help="DuckDB file or SQLAlchemy URL (default: the setting database, SCORECARD_DB, "
+                        "else scorecard.duckdb in the data folder; see 'scorecard settings')")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     original = commands.add_parser
 
@@ -46,13 +48,25 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, NotAllowed) as problem:
         print(f"scorecard {args.command}: {problem}", file=sys.stderr)
         return 2
+    except DatabaseBusyError as busy:  # the app (or another command) kept the DuckDB file
+        print(f"scorecard {args.command}: {busy}", file=sys.stderr)
+        return 2
     except Exception as fault:  # a fault of Scorecard's own: plain words, the detail on request
-        if os.environ.get("SCORECARD_DEBUG"):
+        if _debugging():
             raise
         print(f"scorecard {args.command}: something went wrong inside Scorecard ({type(fault).__name__}: "
               f"{fault}). A load or revert that fails changes nothing. Run it again with SCORECARD_DEBUG=1 "
               "to see the detail, and tell the performance team.", file=sys.stderr)
         return 3
+
+
+def _debugging() -> bool:
+    from service.settings import value
+
+    try:
+        return value("debug")
+    except ValueError:  # SCORECARD_DEBUG=anything-else still means show the detail
+        return True
 
 
 def _quiet_stdout() -> None:

@@ -11,17 +11,20 @@ from service.cli.common import UserError, open_service, print_table
 
 def add_serve(commands) -> None:
     parser = commands.add_parser("serve", help="serve the app under gunicorn")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8050)
+    parser.add_argument("--host", help="the address to listen on (default: the setting host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="the port to listen on (default: the setting port, 8050)")
     parser.set_defaults(run=run_serve)
 
 
 def run_serve(args) -> int:
     from service import serve
+    from service.settings import value
 
+    host, port = args.host or value("host"), args.port or value("port")
+    serve.check_port(host, port)  # before anything else, so a taken port is the one line said
     with open_service(args) as service:  # a missing database is explained here, not in a worker's log
         service.sync_reference()  # once, before the workers start together
-    return serve.serve(args.db, args.host, args.port)
+    return serve.serve(args.db, host, port)
 
 
 def add_backup(commands) -> None:

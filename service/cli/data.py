@@ -148,6 +148,9 @@ def run_template(args) -> int:
         raise UserError(f"{args.output}: the template is an Excel workbook; give a name ending .xlsx")
     catalogue, areas = reference_data()
     area_code, quarter = arguments.area_code(areas, args.area), arguments.quarter(args.period)
+    if not database_exists(args.db):  # said, not left to be noticed in the workbook
+        print(f"scorecard template: there is no database at {database_url(args.db).removeprefix('duckdb:///')}, "
+              "so the earlier figures are left empty. Give --db, or load figures first.", file=sys.stderr)
     rows = loads.write_template(Path(args.output), catalogue, areas, area_code, quarter, args.db)
     name = arguments.area_name(areas, area_code)
     print(f"Template for {name}, {quarter.label} written to {args.output} ({rows} rows).")

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -297,12 +296,12 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_decoded(secured, tmp_p
     """The browser's own limit can be skipped by a forged request: the server checks too."""
     from service import uploads
 
-    monkeypatch.chdir(tmp_path)
-    limit = uploads.MAX_BYTES * 4 // 3  # as base64
+    monkeypatch.setenv("SCORECARD_UPLOADS", str(tmp_path / "uploads"))
+    limit = uploads.max_bytes() * 4 // 3  # as base64
     with pytest.raises(ValueError, match="larger than 50 MB"):
         uploads.keep("data:text/csv;base64," + "A" * (limit + 4096), "big.csv")
     saved = uploads.keep("data:text/csv;base64," + "QUJD" * 1000, "fine.csv")
-    assert saved.read_bytes() == b"ABC" * 1000 and saved.parent == Path("data/uploads")
+    assert saved.read_bytes() == b"ABC" * 1000 and saved.parent == tmp_path / "uploads"
 
 
 @pytest.mark.parametrize(("name", "suffix"), [("macros.xlsm", ".xlsm"), ("../../etc/passwd", ""),
@@ -311,7 +310,7 @@ def test_uploads_are_saved_under_a_generated_name_keeping_only_a_plain_extension
                                                                                   name, suffix):
     from service import uploads
 
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCORECARD_UPLOADS", str(tmp_path / "uploads"))
     saved = uploads.keep("data:application/octet-stream;base64,QUJD", name)
-    assert saved.parent == Path("data/uploads") and saved.suffix == suffix
+    assert saved.parent == tmp_path / "uploads" and saved.suffix == suffix
     assert re.fullmatch(r"[0-9a-f]{32}", saved.stem)

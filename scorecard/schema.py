@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 # 2: users and the audit log. 3: every observation and population names its source, and
 # several sources may give one figure. 4: API tokens. create_schema adds missing tables, then
-# records the version.
-SCHEMA_VERSION = 4
+# records the version. 5: the home LA's localities (wards, townships, area partnerships) as
+# the analyst loads them.
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -275,4 +276,16 @@ audit = sa.Table(
     sa.Column("subject", sa.String, nullable=False),
     sa.Column("before_value", sa.String),
     sa.Column("after_value", sa.String),
+)
+
+# The home LA's own areas, from a file the analyst loads (`scorecard setup --localities`):
+# wards, townships, area partnerships... `parent_code` is the LA or another locality.
+locality = sa.Table(
+    "locality",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),  # ward, township, area partnership, locality
+    sa.Column("parent_code", sa.String, nullable=False),
+    sa.Column("la_code", sa.String, nullable=False),
 )

@@ -160,7 +160,7 @@ def _param(name: str) -> str | None:
 
 def _area_code(service, text: str | None) -> str | None:
     """An area by code, old code or name, as the command line takes it."""
-    return None if text is None else arguments.area_code(service.areas, text)
+    return None if text is None else arguments.area_code(service.areas, text, service.home)
 
 
 def _wants_csv() -> bool:
@@ -243,7 +243,7 @@ def description() -> dict:
                                "every current LA, the regions and England.", [], record),
             "/scorecard": _listing("An area's scorecard for a quarter", "Every field `scorecard show --format "
                                    "json` gives, one row per indicator.", [
-                                       AREA, QUARTER, _query("framework", "Outcome framework; default ecm", "ecm"),
+                                       AREA, QUARTER, _query("framework", "Outcome framework; default the setting framework (ecm unless changed)", "ecm"),
                                        _query("outcome", "One outcome area, by id or title", "stay_safe")],
                                    scorecard_row),
             "/indicators/{indicator_id}/series": _listing(

@@ -103,6 +103,8 @@ def parse_baskets(text: str, catalogue: Catalogue, name: str = "baskets.yaml", p
         elif isinstance(basket_id, str) and basket_id in first_line:
             add(item.line_of("id"), f"{label}the id is used already (line {first_line[basket_id]})")
             ok = False
+        elif isinstance(basket_id, str):
+            first_line[basket_id] = item.line_of("id")
         for key in ("title", "owner", "description"):
             if key in item and not (isinstance(item[key], str) and item[key].strip()):
                 add(item.line_of(key), f"{label}{key} must be text")
@@ -110,7 +112,6 @@ def parse_baskets(text: str, catalogue: Catalogue, name: str = "baskets.yaml", p
         indicators = _indicators(item, label, catalogue, add) if "indicators" in item else None
         if not ok or indicators is None:
             continue
-        first_line[basket_id] = item.line_of("id")
         baskets[basket_id] = Basket(basket_id, item["title"].strip(), item["owner"].strip(), indicators,
                                     (item.get("description") or "").strip())
     if problems:

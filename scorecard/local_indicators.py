@@ -21,7 +21,7 @@ import dataclasses
 import functools
 from pathlib import Path
 
-from scorecard.catalogue import Catalogue, CatalogueError, _Checker, read_yaml
+from scorecard.catalogue import Catalogue, CatalogueError, _Checker, _normalise, read_yaml
 
 
 class LocalIndicatorsError(CatalogueError):
@@ -64,9 +64,10 @@ def parse_local(text: str, base: Catalogue, name: str = "local-indicators.yaml",
             checker.add(item.line_of("id"), f"indicator {indicator.id!r}: the catalogue has this id already; "
                         "give the council's indicator an id of its own")
             continue
-        for key in indicator.match_keys():
+        for written in dict.fromkeys([indicator.title, indicator.short_title, *indicator.aliases]):
+            key = _normalise(written)
             if key in packaged_names:
-                checker.add(item.line, f"indicator {indicator.id!r}: the name {key!r} is also the "
+                checker.add(item.line, f"indicator {indicator.id!r}: the name {written!r} is also the "
                             f"indicator {packaged_names[key]!r}'s, so matching would be ambiguous")
     if checker.problems:
         raise LocalIndicatorsError(checker.problems, path)

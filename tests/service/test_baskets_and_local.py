@@ -130,3 +130,14 @@ def test_a_broken_overlay_stops_with_every_problem(store, tmp_path, monkeypatch)
     Service(store, load_catalogue(), load_areas())
     assert [entry["action"] for entry in store.audit_entries()] == ["local indicator add", "local indicator remove"]
     assert council.local_indicators_file(store) == overlay
+
+
+def test_api_scorecard_for_a_basket(db):
+    for app in app_on(db):
+        client = app.server.test_client()
+        answered = client.get(f"/api/v1/scorecard?quarter={QUARTER.label}&basket=safeguarding_board")
+        assert answered.status_code == 200, answered.get_data(as_text=True)
+        assert [row["indicator_id"] for row in answered.json] == [
+            "cpp_rate", "cpp_second_or_subsequent", "cpp_reviewed_in_time", "hospital_admissions_injury_0_14"]
+        refused = client.get("/api/v1/scorecard?basket=nope")
+        assert refused.status_code == 400 and "no basket 'nope'" in refused.json["error"]

@@ -141,3 +141,31 @@ def test_api_scorecard_for_a_basket(db):
             "cpp_rate", "cpp_second_or_subsequent", "cpp_reviewed_in_time", "hospital_admissions_injury_0_14"]
         refused = client.get("/api/v1/scorecard?basket=nope")
         assert refused.status_code == 400 and "no basket 'nope'" in refused.json["error"]
+
+
+def test_a_local_indicator_goes_through_the_template_to_the_scorecard(tmp_path, capsys):
+    """Walsall's own indicator, by ward: in the template, filled in, loaded, shown."""
+    import openpyxl
+
+    from tests.service.test_any_council import ONS_LOOKUP
+    from tests.workbooks import column_of, template_rows
+
+    db, lookup = tmp_path / "scorecard.duckdb", tmp_path / "wards.csv"
+    lookup.write_text(ONS_LOOKUP, encoding="utf-8")
+    assert main(["setup", "--home", "Walsall", "--localities", str(lookup), "--db", str(db)]) == 0
+    assert main(["indicators", "add", str(EXAMPLES / "local-indicators.yaml"), "--db", str(db)]) == 0
+    path = tmp_path / "template.xlsx"
+    assert main(["template", "--db", str(db), "--period", QUARTER.label, "-o", str(path)]) == 0
+    rows = template_rows(path)
+    book = openpyxl.load_workbook(path)
+    book["Data"][f"{column_of('Value')}{rows[('cap_referrals', 'E08000030')]}"] = 140
+    book["Data"][f"{column_of('Value')}{rows[('cap_referrals', 'E05015104')]}"] = 31  # Pelsall
+    book.save(path)
+    capsys.readouterr()
+    assert main(["load", str(path), "--db", str(db)]) == 0, capsys.readouterr()
+    for area, value in (("Walsall", 140), ("E05015104", 31)):
+        capsys.readouterr()
+        assert main(["show", "--db", str(db), "--area", area, "--period", QUARTER.label, "--indicator",
+                     "cap_referrals", "--format", "json"]) == 0
+        (row,) = json.loads(capsys.readouterr().out)
+        assert row["value"] == value and row["outcome_area"] == "stay_safe"

@@ -94,7 +94,7 @@ def controls(path: str, state: dict, extra: list | None = None) -> html.Form:
     """A GET form, as GOV.UK filters are: choosing puts the state in the URL, so back,
     forward and copied links all work."""
     service = shared()
-    framework = state.get("framework", "ecm")
+    framework = state.get("framework") or service.default_framework
     quarters = service.quarter_choices()
     kept = [dcc.Input(type="hidden", name=key, value=state[key], id=f"keep-{key}") for key in ("indicator", "view") if state.get(key)]
     return html.Form(
@@ -104,6 +104,7 @@ def controls(path: str, state: dict, extra: list | None = None) -> html.Form:
             picker("Framework", "framework", service.framework_choices(), framework),
             picker("Outcome area", "outcome", [("", "All outcome areas"), *service.outcome_choices(framework)],
                    state.get("outcome", "")),
+            *basket_picker(service, state),
             *(extra or []),
             *kept,
             html.Button("Show", type="submit", className="button", id="show-button"),
@@ -113,14 +114,37 @@ def controls(path: str, state: dict, extra: list | None = None) -> html.Form:
     )
 
 
+def basket_picker(service, state: dict) -> list:
+    """The baskets of indicators declared for the council; none when there are none."""
+    choices = service.basket_choices()
+    if not choices:
+        return []
+    return [picker("Basket", "basket", [("", "All indicators"), *choices], state.get("basket", ""))]
+
+
+def basket_note(state: dict) -> list:
+    """Which basket the page shows, and whose it is."""
+    basket = shared().checked_basket(state.get("basket"))
+    if basket is None:
+        return []
+    count = len(basket.indicators)
+    return [html.P([html.Strong(f"Basket: {basket.title}. "),
+                    f"Owned by {basket.owner}; {count} indicator{'s' * (count != 1)}."],
+                   className="basket-note", id="basket-note")]
+
+
 def banners() -> list:
     found = []
-    if shared().is_demo():
+    service = shared()
+    if service.is_demo():
         found.append(html.P(
             [html.Strong("Demonstration data. "), "These figures are invented to show how Scorecard works. "
-             "They are not real figures for Dudley or any other area."],
+             f"They are not real figures for {service.areas.get(service.home).name} or any other area."],
             className="banner banner-demo", role="note",
         ))
+    if not service.is_set_up():
+        found.append(html.P("No home area is set up, so England is shown first. An administrator sets one "
+                            "up with: scorecard setup --home NAME.", className="banner banner-set-up", role="note"))
     notice = sign_in_notice()
     if notice:
         found.append(html.P(notice, className="banner banner-sign-in", role="note"))
@@ -130,7 +154,8 @@ def banners() -> list:
 def page(path: str, state: dict, title: str, body, with_controls: bool = True, extra_controls=None) -> html.Div:
     """The frame around every page; projector mode drops the navigation and pickers."""
     if is_projector(state):
-        return html.Div([html.Main([*banners(), html.H1(title), body], id="main")], className="projector")
+        return html.Div([html.Main([*banners(), html.H1(title), *basket_note(state), body], id="main")],
+                        className="projector")
     nav = html.Nav(
         html.Ul([
             html.Li(html.A(text, href=href(target, state, indicator=None),
@@ -148,7 +173,8 @@ def page(path: str, state: dict, title: str, body, with_controls: bool = True, e
         projector_link,
         *account(),
     ], className="site-header")
-    parts = [header, html.Main([*banners(), html.H1(title), *([controls(path, state, extra_controls)] if with_controls else []), body], id="main")]
+    parts = [header, html.Main([*banners(), html.H1(title), *basket_note(state),
+                                *([controls(path, state, extra_controls)] if with_controls else []), body], id="main")]
     return html.Div(parts, className="standard")
 
 

@@ -1,8 +1,8 @@
-"""Page state lives in the URL: area, period, framework, outcome, indicator and view."""
+"""Page state lives in the URL: area, period, framework, outcome, basket, indicator and view."""
 
 from urllib.parse import parse_qs, urlencode
 
-KEYS = ("area", "period", "framework", "outcome", "indicator", "view", "rag", "q", "order")
+KEYS = ("area", "period", "framework", "outcome", "indicator", "view", "rag", "q", "order", "basket")
 
 
 def from_search(search: str | None) -> dict:

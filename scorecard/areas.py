@@ -1,14 +1,15 @@
 """English areas: England, the nine regions, every LA (current and former) and local areas.
 
 The reference data is Scorecard's own (data/areas.csv, built by tools/build_areas.py from the
-DfE and LAIT files, and data/localities.csv). `AreaDirectory.resolve` turns whatever a source
+DfE and LAIT files); a council's localities come from a file its analyst loads
+(loaders/localities.py) and are added with `AreaDirectory.with_localities`. `AreaDirectory.resolve` turns whatever a source
 file or a user uses for an area into one `Area`: the GSS code (E08000027), a former GSS code
 (E10000023 for North Yorkshire), the DfE 3-digit code (332, "332", "332.0"), or a name or
 alias, ignoring case, spacing and punctuation ("Bristol, City of" == "bristol city of").
 
 Levels: 'england', 'region' (the nine E12 regions), 'subregion' (Inner and Outer London, which
-DfE files use as region codes and LAIT as 987/988), 'la' and 'local' (an LA's own areas, such
-as Dudley's townships).
+DfE files use as region codes and LAIT as 987/988), 'la' and 'local' (an LA's own areas: wards,
+townships, area partnerships).
 """
 
 from __future__ import annotations
@@ -27,10 +28,8 @@ from scorecard import reference_files
 
 DATA_DIR = reference_files.FOLDER
 AREAS_CSV = DATA_DIR / "areas.csv"
-LOCALITIES_CSV = DATA_DIR / "localities.csv"
 
 ENGLAND = "E92000001"
-DEFAULT_HOME_LA = "E08000027"  # Dudley
 
 LEVELS = ("england", "region", "subregion", "la", "local")
 AREA_COLUMNS = ("code", "old_code", "name", "level", "region_code", "la_type", "successor_codes",
@@ -59,6 +58,7 @@ class Area:
     aliases: tuple[str, ...] = ()
     notes: str = field(default="", compare=False)
     kind: str | None = None  # for local areas: 'township' ...
+    la_code: str | None = None  # for local areas: the LA they are in (parent_code may be another locality)
 
     @property
     def current(self) -> bool:
@@ -91,7 +91,7 @@ def _read(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
-def read_areas(areas_csv: Path = AREAS_CSV, localities_csv: Path | None = LOCALITIES_CSV):
+def read_areas(areas_csv: Path = AREAS_CSV, localities_csv: Path | None = None):
     """The areas in the two CSVs, in file order."""
     areas: list[Area] = []
     for row in _read(areas_csv, AREA_COLUMNS):
@@ -135,6 +135,7 @@ def read_areas(areas_csv: Path = AREAS_CSV, localities_csv: Path | None = LOCALI
                     region_code=parent.region_code,
                     parent_code=parent.code,
                     kind=row["kind"] or None,
+                    la_code=parent.code,
                 )
             )
     return areas
@@ -188,6 +189,22 @@ class AreaDirectory:
     def all(self) -> tuple[Area, ...]:
         return self._areas
 
+    def with_localities(self, rows: Iterable[dict]) -> "AreaDirectory":
+        """A new directory with a council's localities (Store.localities rows: code, name,
+        kind, parent_code, la_code) in place of any it had."""
+        rows = list(rows)
+        if not rows:
+            return self
+        kept = [area for area in self._areas if area.level != "local"]
+        added = []
+        for row in rows:
+            la = self.get(row["la_code"])
+            if la is None:  # an LA Scorecard no longer lists: its localities cannot be placed
+                continue
+            added.append(Area(code=row["code"], name=row["name"], level="local", region_code=la.region_code,
+                              parent_code=row["parent_code"], kind=row["kind"] or None, la_code=la.code))
+        return AreaDirectory([*kept, *added])
+
     # -- look-ups -----------------------------------------------------------------------
     def get(self, code: str) -> Area | None:
         """The area with this (current) code; None if there is none."""
@@ -198,7 +215,8 @@ class AreaDirectory:
 
         A name two areas share goes to the one whose own name it is (not an alias), then the
         current one, then the higher level: 'Dorset' is the unitary (838), not the former county
-        (835); 'Dudley' is the LA, not the township (ask with level='local' for that).
+        (835); a township named like its borough is found as the LA (ask with level='local'
+        for the township).
         """
         if text is None or isinstance(text, bool):
             return None
@@ -284,7 +302,7 @@ class AreaDirectory:
         """Local areas, of one LA (any form resolve accepts) or of all."""
         parent = self.resolve_or_raise(parent_code).code if parent_code is not None else None
         return sorted(
-            (a for a in self._areas if a.level == "local" and parent in (None, a.parent_code)),
+            (a for a in self._areas if a.level == "local" and parent in (None, a.la_code)),
             key=lambda a: a.code,
         )
 
@@ -310,7 +328,7 @@ def _load(areas_csv: Path, localities_csv: Path | None) -> AreaDirectory:
 
 
 def load_areas(
-    areas_csv: Path | str = AREAS_CSV, localities_csv: Path | str | None = LOCALITIES_CSV
+    areas_csv: Path | str = AREAS_CSV, localities_csv: Path | str | None = None
 ) -> AreaDirectory:
     """The directory built from the two CSVs (cached per pair of paths)."""
     return _load(

@@ -137,6 +137,8 @@ class Indicator:
     is_benchmark: bool = False
     # What a rate is per when it is not an ONS population, e.g. "live births".
     denominator: str | None = None
+    # True for the council's own indicators, from its overlay file (scorecard/local_indicators.py).
+    is_local: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.outcomes, Outcomes):

@@ -22,7 +22,7 @@ RANK = {SourceKind.OFFICIAL: 3, SourceKind.COMPILATION: 2, SourceKind.LOCAL: 1, 
 
 @dataclass(frozen=True)
 class DataSource:
-    publisher: str  # DfE, ONS, OHID, Dudley...
+    publisher: str  # DfE, ONS, OHID, the council...
     dataset: str  # e.g. cla_number_and_rate_per_10k_children
     release: str  # sortable text: '2025', '2023'; '' where a source has no releases
     kind: SourceKind

@@ -10,7 +10,7 @@ import pandas as pd
 from scorecard import disclosure, figures, metrics, narrative, plausibility, signals
 from scorecard import exceptions as exception_rules
 from scorecard.areas import ENGLAND, Area, AreaDirectory
-from scorecard.catalogue import Catalogue, Indicator
+from scorecard.catalogue import ECM, Catalogue, Indicator
 from scorecard.model import Direction, Rag
 from scorecard.periods import Period, financial_year_containing
 from scorecard.significance import Significance, compare_many
@@ -113,7 +113,7 @@ def quarterly_scorecard(
     areas: AreaDirectory,
     area_code: str,
     quarter: Period,
-    framework: str = "ecm",
+    framework: str = ECM,
     outcome: str | None = None,
     only: set[str] | None = None,
     national: "NationalFigures | None" = None,

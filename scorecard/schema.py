@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 # 2: users and the audit log. 3: every observation and population names its source, and
 # several sources may give one figure. 4: API tokens. 5: SPC rebases; board packs, frozen as
-# presented. create_schema adds missing tables, then records the version.
+# presented; the home LA's localities (wards, townships, area partnerships) as the analyst
+# loads them. create_schema adds missing tables, then records the version.
 SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
@@ -315,4 +316,16 @@ board_pack = sa.Table(
     sa.Column("pptx", sa.LargeBinary, nullable=False),
     sa.Column("pdf", sa.LargeBinary, nullable=False),
     sa.Column("xlsx", sa.LargeBinary, nullable=False),
+)
+
+# The home LA's own areas, from a file the analyst loads (`scorecard setup --localities`):
+# wards, townships, area partnerships... `parent_code` is the LA or another locality.
+locality = sa.Table(
+    "locality",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),  # ward, township, area partnership, locality
+    sa.Column("parent_code", sa.String, nullable=False),
+    sa.Column("la_code", sa.String, nullable=False),
 )

@@ -204,3 +204,21 @@ def child_environment(**values: Any) -> dict[str, str]:
     for name, chosen in values.items():
         environment[SETTINGS[name].env] = shown(name, chosen)
     return environment
+
+
+# Any council (issue 13, points 2 to 4): the home area, the framework shown first, and the
+# council's own data files beside the database.
+declare(
+    Setting("home_area", None, "The LA the app is set up for (its new code, as "
+            "'scorecard setup --home NAME' records it): the default area of pages, commands, the "
+            "template and the pack. Empty: none set up yet (England is shown).",
+            env="SCORECARD_HOME", in_database=True),
+    Setting("framework", "ecm", "The outcome framework a scorecard is grouped by when none is "
+            "chosen: an id from data/indicators.yaml (ecm, csc_2023, oba).",
+            env="SCORECARD_FRAMEWORK", in_database=True),
+    Setting("baskets_file", None, "The baskets of indicators (YAML). Empty: baskets.yaml in "
+            "the folder of the DuckDB database (data/ for PostgreSQL).", env="SCORECARD_BASKETS"),
+    Setting("local_indicators_file", None, "The council's own indicators, added to the "
+            "catalogue (YAML). Empty: local-indicators.yaml in the folder of the DuckDB database "
+            "(data/ for PostgreSQL).", env="SCORECARD_LOCAL_INDICATORS"),
+)

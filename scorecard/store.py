@@ -225,6 +225,8 @@ class Store(VersionedWrites):
             elif current < schema.SCHEMA_VERSION:  # create_all has added the new tables
                 if current < 3:
                     self._name_sources(connection)
+                if current < 5:
+                    self._keep_localities(connection)
                 connection.execute(
                     schema.schema_version.insert().values(
                         version=schema.SCHEMA_VERSION, applied_at=datetime.now()
@@ -260,6 +262,22 @@ class Store(VersionedWrites):
         if self.engine.dialect.name == "postgresql":  # the index dropped above, on the new table
             for index in schema.observation.indexes:
                 index.create(connection, checkfirst=True)
+
+    def _keep_localities(self, connection: sa.Connection) -> None:
+        """Before version 5 the home LA and its localities were fixed in code, and the localities
+        written to `area`: they become the council's set-up, so an older database shows as before."""
+        area, locality, setting = schema.area, schema.locality, schema.setting
+        local = connection.execute(sa.select(area.c.code, area.c.name, area.c.parent_code)
+                                   .where(area.c.level == "local")).all()
+        if not local:
+            return
+        connection.execute(locality.insert(), [
+            {"code": code, "name": name, "kind": "locality", "parent_code": parent, "la_code": parent}
+            for code, name, parent in local])
+        parents = {parent for _, _, parent in local}
+        has_home = connection.execute(sa.select(setting.c.value).where(setting.c.key == "home_area")).first()
+        if len(parents) == 1 and has_home is None:
+            connection.execute(setting.insert().values(key="home_area", value=parents.pop()))
 
     def schema_version(self) -> int | None:
         with self.engine.connect() as connection:
@@ -352,6 +370,32 @@ class Store(VersionedWrites):
         with self.one_writer(), self.engine.begin() as connection:
             self._upsert(connection, schema.setting, [{"key": key, "value": value}])
             record_audit(connection, by, "setting", key, before, value)
+
+    # Localities ---------------------------------------------------------------------
+
+    def localities(self) -> list[dict]:
+        """The localities loaded (code, name, kind, parent_code, la_code), by code."""
+        table = schema.locality
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(table).order_by(table.c.code))
+            return [dict(row._mapping) for row in rows]
+
+    def replace_localities(self, la_code: str, rows: list[dict], by: str, subject: str) -> None:
+        """An LA's localities replaced by `rows` in one transaction, audited with the counts."""
+        table = schema.locality
+        with self.one_writer(), self.engine.begin() as connection:
+            before = connection.execute(
+                sa.select(sa.func.count()).select_from(table).where(table.c.la_code == la_code)).scalar()
+            connection.execute(table.delete().where(table.c.la_code == la_code))
+            if rows:
+                connection.execute(table.insert(), rows)
+            record_audit(connection, by, "localities", subject, f"{before} localities of {la_code}",
+                         f"{len(rows)} localities of {la_code}")
+
+    def add_audit_entry(self, by: str, action: str, subject: str, before: str | None, after: str | None) -> None:
+        """An audit entry for a change made outside the database (a data file's content)."""
+        with self.engine.begin() as connection:
+            record_audit(connection, by, action, subject, before, after)
 
     # Commentary ---------------------------------------------------------------------
 

@@ -72,7 +72,7 @@ def install(server: flask.Flask, service: Callable) -> None:
         quarter = chosen.checked_quarter(_param("quarter"))
         framework = chosen.checked_framework(_param("framework"))
         outcome = arguments.outcome_id(chosen.catalogue.frameworks[framework], _param("outcome"))
-        card = chosen.scorecard(area, quarter, framework, outcome)
+        card = chosen.in_basket(chosen.scorecard(area, quarter, framework, outcome), _param("basket"))
         rows = records.ordered(records.scorecard_records(card))
         # exactly what `scorecard show --format json` prints, without its indentation
         return answer(rows, f"scorecard {card.area.code} {quarter.label}", records.JSON_FIELDS_FIRST,
@@ -160,7 +160,7 @@ def _param(name: str) -> str | None:
 
 def _area_code(service, text: str | None) -> str | None:
     """An area by code, old code or name, as the command line takes it."""
-    return None if text is None else arguments.area_code(service.areas, text)
+    return None if text is None else arguments.area_code(service.areas, text, service.home)
 
 
 def _wants_csv() -> bool:
@@ -243,8 +243,9 @@ def description() -> dict:
                                "every current LA, the regions and England.", [], record),
             "/scorecard": _listing("An area's scorecard for a quarter", "Every field `scorecard show --format "
                                    "json` gives, one row per indicator.", [
-                                       AREA, QUARTER, _query("framework", "Outcome framework; default ecm", "ecm"),
-                                       _query("outcome", "One outcome area, by id or title", "stay_safe")],
+                                       AREA, QUARTER, _query("framework", "Outcome framework; default the setting framework (ecm unless changed)", "ecm"),
+                                       _query("outcome", "One outcome area, by id or title", "stay_safe"),
+                                       _query("basket", "Only one basket's indicators (baskets.yaml)", "corporate_basket")],
                                    scorecard_row),
             "/indicators/{indicator_id}/series": _listing(
                 "An indicator's series with its comparators", "Every figure for the area up to the quarter's "

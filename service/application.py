@@ -15,7 +15,7 @@ import pandas as pd
 
 from scorecard import disclosure, figures
 from scorecard import exceptions as exception_rules
-from scorecard.areas import DEFAULT_HOME_LA, AreaDirectory, load_areas
+from scorecard.areas import AreaDirectory, load_areas
 from scorecard.catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
 from scorecard.periods import Period, latest_complete_quarter
 from scorecard.quarterly import NationalFigures, Scorecard, quarterly_scorecard
@@ -23,7 +23,7 @@ from scorecard.reconcile import COLUMNS as RECONCILE_COLUMNS
 from scorecard.reconcile import Reconciliation, reconciliation
 from scorecard.reference import benchmark_indicators, sync_reference
 from scorecard.store import MissingDatabaseError, RevertError, Store, database_url
-from service import arguments, audit, detail, settings, summaries
+from service import arguments, audit, council, detail, settings, summaries
 from service.errors import NotAllowed
 from service.memo import Memo
 
@@ -53,12 +53,24 @@ class Service:
     """The application over one store: choices and checks, cached scorecards, commentary,
     reconciliation and loads."""
 
-    def __init__(self, store: Store, catalogue: Catalogue, areas: AreaDirectory, home: str = DEFAULT_HOME_LA):
-        self.store, self.catalogue, self.areas, self.home = store, catalogue, areas, home
+    def __init__(self, store: Store, catalogue: Catalogue, areas: AreaDirectory, home: str | None = None):
+        # The council's own localities and home area are kept in the database (service.council).
+        self.store, self.reference_areas, self._home = store, areas, home
+        self.packaged_catalogue = catalogue
+        self.catalogue = council.catalogue_with_local(store, catalogue)
+        self.reload_council()
         self._cached = Memo(self._scorecard, size=256)
         self._national = Memo(self._national_figures, size=1)
         # Once per data version: a load or a revert can add or take away benchmark indicators.
         self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
+
+    def reload_council(self) -> None:
+        """Read the home area, its localities and the default framework from the database
+        again (after `scorecard setup` changes them)."""
+        self.areas = self.reference_areas.with_localities(self.store.localities())
+        self.home = self._home or council.home_area(self.store, self.areas)
+        self.default_framework = council.default_framework(self.store, self.catalogue)
+        self.__dict__.pop("_area_choices", None)
 
     @classmethod
     def open(cls, db: str | None = None, *, create: bool = False) -> "Service":
@@ -129,7 +141,7 @@ class Service:
         return arguments.quarter(label or None)
 
     def checked_framework(self, framework: str | None) -> str:
-        framework = framework or "ecm"
+        framework = framework or self.default_framework
         if framework not in self.catalogue.frameworks:
             raise NotAllowed(f"'{framework}' is not an outcome framework.")
         return framework
@@ -149,16 +161,41 @@ class Service:
         outcome = state.get("outcome")
         if outcome not in {key for key, _ in self.outcome_choices(framework)}:
             outcome = None  # left over from another framework: show them all
-        return self.scorecard(
+        return self.in_basket(self.scorecard(
             self.checked_area(state.get("area")), self.checked_quarter(state.get("period")), framework, outcome,
-        )
+        ), state.get("basket"))
+
+    # Baskets: named sets of indicators (scorecard/baskets.py) ------------------------------
+
+    def baskets(self) -> dict:
+        return council.baskets(self.store, self.catalogue)
+
+    def basket_choices(self) -> list[tuple[str, str]]:
+        return [(basket.id, basket.title) for basket in self.baskets().values()]
+
+    def checked_basket(self, basket_id: str | None):
+        """The basket by id (None for none); an unknown one is refused naming those there are."""
+        if not basket_id:
+            return None
+        found = self.baskets()
+        if basket_id not in found:
+            there = ", ".join(found) or f"none: declare them in {council.baskets_file(self.store)}"
+            raise NotAllowed(f"There is no basket '{basket_id}'. The baskets are: {there}.")
+        return found[basket_id]
+
+    def in_basket(self, card: Scorecard, basket_id: str | None) -> Scorecard:
+        """The scorecard cut to a basket's indicators (the whole of it for no basket)."""
+        basket = self.checked_basket(basket_id)
+        if basket is None:
+            return card
+        return replace(card, rows=[row for row in card.rows if row.indicator_id in basket])
 
     # The scorecard ------------------------------------------------------------------------
 
-    def scorecard(self, area: str, quarter: Period, framework: str = "ecm", outcome: str | None = None) -> Scorecard:
+    def scorecard(self, area: str, quarter: Period, framework: str | None = None, outcome: str | None = None) -> Scorecard:
         """Cached until the data or the disclosure rules change. The same object comes back
         for the same choice, so pages can keep what they drew from it."""
-        return self._cached(self.data_version(), area, quarter, framework, outcome)
+        return self._cached(self.data_version(), area, quarter, framework or self.default_framework, outcome)
 
     def data_version(self) -> tuple:
         return (*self.store.data_version(), disclosure.rules(self.store))
@@ -193,6 +230,10 @@ class Service:
 
     def is_demo(self) -> bool:
         return self.store.is_demo()
+
+    def is_set_up(self) -> bool:
+        """Whether a home area has been set up (else England is shown by default)."""
+        return council.is_set_up(self.store)
 
     def overview(self, card: Scorecard) -> list[summaries.OutcomeTile]:
         return summaries.overview(card, self.outcome_choices(card.framework))

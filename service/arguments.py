@@ -3,7 +3,7 @@ mistake is refused (NotAllowed) in words that say what to type instead."""
 
 from datetime import date
 
-from scorecard.areas import DEFAULT_HOME_LA, AreaDirectory, UnknownAreaError
+from scorecard.areas import AreaDirectory, UnknownAreaError
 from scorecard.catalogue import Catalogue, Framework
 from scorecard.model import PeriodType
 from scorecard.periods import Period, latest_complete_quarter, parse_period
@@ -26,10 +26,10 @@ def quarter(text: str | None) -> Period:
     return period
 
 
-def area_code(areas: AreaDirectory, text: str | None) -> str:
+def area_code(areas: AreaDirectory, text: str | None, home: str) -> str:
     """An area by its code, old code or name; none given is the home LA."""
     if text is None:
-        return DEFAULT_HOME_LA
+        return home
     try:
         return areas.resolve_or_raise(text).code
     except UnknownAreaError as unknown:

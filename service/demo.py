@@ -1,7 +1,9 @@
-"""Demonstration data: Dudley, its townships, England, the regions and every LA.
+"""Demonstration data: the home LA, its localities, England, the regions and every LA.
 
-Everything here is invented but anchored on published magnitudes (Dudley had 575 children
-looked after on 31 March 2025, 80.85 per 10,000 of 71,124 children), so the app looks and
+The home LA is any council (service/demo_council.py says which, its statistical neighbours
+and its localities); without one set up, the example council in data/examples/demo.yaml.
+Everything here is invented but anchored on published magnitudes of a metropolitan borough
+(575 children looked after on 31 March 2025, 80.85 per 10,000), so the app looks and
 behaves as it would with real figures: rates from counts and populations, suppressed small
 counts, targets that give a mix of green, amber and red, statistical neighbours and
 commentary. It is deterministic: every random draw comes from a `random.Random` seeded with
@@ -38,13 +40,10 @@ from scorecard.periods import (
 )
 from scorecard.provenance import DEMO
 from scorecard.store import Batch, Store
+from service.demo_council import DemoCouncil, example_council, set_up_example
 
-HOME_LA = "E08000027"  # Dudley
 ENGLAND = "E92000001"
-WEST_MIDLANDS = "E12000005"
-# Dudley's ten statistical neighbours in the DfE 2021 model, closest first (old LA codes).
 SN_MODEL = "sn_2021"
-SN_OLD_CODES = ("372", "894", "887", "359", "371", "888", "813", "830", "357", "891")
 
 # History: quarters of the last four financial years (the current one included) for the
 # home LA, and the last four annual figures of each indicator for every area.
@@ -63,23 +62,16 @@ COMMENTARY_COLUMNS = [
     "indicator_id", "area_code", "period", "text", "author", "written_at", "supersedes",
 ]
 
-# Children aged 0-17 at mid-2024: England and the LAs whose size is fixed, not drawn.
+# Children aged 0-17 at mid-2024: England and the LAs whose size is fixed, not drawn (the
+# smallest two; the home LA's may be fixed too, by its DemoCouncil).
 ENGLAND_CHILDREN = 12_180_000
-FIXED_CHILDREN = {HOME_LA: 71_124, "E09000001": 1_100, "E06000053": 350}
+FIXED_CHILDREN = {"E09000001": 1_100, "E06000053": 350}
 POPULATION_YEAR = 2024
 # Median children 0-17 and spread by GSS prefix (county, unitary, metropolitan, London).
 SIZE_BY_TYPE = {"E10": (210_000, 0.35), "E06": (45_000, 0.45), "E08": (62_000, 0.35),
                 "E09": (52_000, 0.30)}
 NOT_AVAILABLE_LAS = ("E06000053",)  # Isles of Scilly: values not published ('x')
 
-# Dudley's townships: share of the borough's children and how much more need they carry.
-TOWNSHIPS = {
-    "BRH": (0.215, 1.25),  # Brierley Hill
-    "DUD": (0.245, 1.40),  # Dudley
-    "HAL": (0.190, 0.75),  # Halesowen
-    "SED": (0.150, 0.60),  # Sedgley
-    "STO": (0.200, 0.80),  # Stourbridge
-}
 
 # The judgement each indicator with a polarity is given at the latest quarter, in catalogue
 # order: these positions have no target, the rest cycle through green, amber and red.
@@ -95,7 +87,7 @@ MAX_COMMENTARY = 8
 
 @dataclass(frozen=True)
 class Profile:
-    """An indicator's England and Dudley values at the anchor date, and how areas vary.
+    """An indicator's England and home LA values at the anchor date, and how areas vary.
 
     kind: 'rate' (a count over an ONS population), 'ratio' (a numerator over a denominator
     of the observation's own, times the multiplier: percentages, infant deaths per 1,000
@@ -131,10 +123,10 @@ def _level(england, home, **shape) -> Profile:
     return Profile("level", england, home, **shape)
 
 
-# England and Dudley at 31 March 2025 (or the year to then), near published magnitudes.
+# England and the home LA at 31 March 2025 (or the year to then), near published magnitudes.
 # The first pattern of the indicator's kind wins; patterns are searched in its id and titles.
 PROFILES: list[tuple[str, Profile]] = [
-    # Per 10,000 children aged 0-17 (LAIT; Dudley's CLA as published: 575 of 71,124).
+    # Per 10,000 children aged 0-17 (LAIT; the example council's CLA as published: 575 of 71,124).
     (r"looked after|\bcla\b|\blac\b", _rate(70.0, 80.85, spread=0.35, drift=0.005, noise=0.02)),
     (r"in need|\bcin\b", _rate(330.0, 320.0, spread=0.22, drift=-0.01, noise=0.03)),
     (r"protection|\bcpp\b", _rate(40.0, 33.0, spread=0.3, drift=-0.01, noise=0.04)),
@@ -399,9 +391,11 @@ def _base_fraction(age_band: str, sex: str, rng: random.Random) -> float:
 class Populations:
     """Demonstration mid-year populations for every area and base, consistent by sum."""
 
-    def __init__(self, las, regions, townships, bases, mid_years):
+    def __init__(self, las, regions, townships, bases, mid_years, council: DemoCouncil):
         self.counts: dict[tuple[str, int, str, str], int] = {}
-        children = self._children_2024(las)
+        home = council.home
+        fixed = {**FIXED_CHILDREN, **({home: council.children} if council.children else {})}
+        children = self._children_2024(las, fixed)
         for la in las:
             growth = _rng("growth", la.code).uniform(-0.006, 0.008)
             for base in bases:
@@ -409,8 +403,8 @@ class Populations:
                     *base, _rng("base", la.code, *base))
                 for year in mid_years:
                     count = children[la.code] * fraction * (1 + growth) ** (year - POPULATION_YEAR)
-                    if la.code == HOME_LA and base == ("0-17", "persons") and year == POPULATION_YEAR:
-                        count = FIXED_CHILDREN[HOME_LA]
+                    if la.code in fixed and base == ("0-17", "persons") and year == POPULATION_YEAR:
+                        count = fixed[la.code]
                     self.counts[(la.code, year, *base)] = int(round_half_away(count, 0))
         for parent, members in [(ENGLAND, las)] + [
             (region.code, [la for la in las if la.region_code == region.code]) for region in regions
@@ -420,26 +414,26 @@ class Populations:
                     self.counts[(parent, year, *base)] = sum(
                         self.counts[(la.code, year, *base)] for la in members
                     )
-        weights = [_township(t)[0] for t in townships]
+        weights = [council.locality(t.code)[0] for t in townships]
         for base in bases:
             for year in mid_years:
                 rng = _rng("township population", year, *base)
                 parts = _allocate(
-                    self.counts[(HOME_LA, year, *base)],
+                    self.counts[(home, year, *base)],
                     [w * (1 + rng.gauss(0, 0.01)) for w in weights],
                 )
                 for township, part in zip(townships, parts):
                     self.counts[(township.code, year, *base)] = part
 
     @staticmethod
-    def _children_2024(las) -> dict[str, float]:
+    def _children_2024(las, fixed_children: dict[str, int]) -> dict[str, float]:
         drawn = {}
         for la in las:
-            if la.code in FIXED_CHILDREN:
+            if la.code in fixed_children:
                 continue
             median, spread = SIZE_BY_TYPE.get(la.code[:3], (60_000, 0.4))
             drawn[la.code] = median * math.exp(_rng("children", la.code).gauss(0, spread))
-        fixed = {code: n for code, n in FIXED_CHILDREN.items() if code in {la.code for la in las}}
+        fixed = {code: n for code, n in fixed_children.items() if code in {la.code for la in las}}
         scale = (ENGLAND_CHILDREN - sum(fixed.values())) / sum(drawn.values())
         return {**{code: n * scale for code, n in drawn.items()}, **fixed}
 
@@ -453,15 +447,6 @@ class Populations:
             for (code, year, band, sex), count in self.counts.items()
         ]
         return pd.DataFrame(rows, columns=POPULATION_COLUMNS)
-
-
-def _township(area) -> tuple[float, float]:
-    """A township's share of the borough's children and its relative level of need."""
-    suffix = area.code.rsplit("-", 1)[-1]
-    if suffix in TOWNSHIPS:
-        return TOWNSHIPS[suffix]
-    rng = _rng("township", area.code)
-    return rng.uniform(0.1, 0.3), rng.uniform(0.7, 1.3)
 
 
 # --------------------------------------------------------------------------------------
@@ -482,8 +467,10 @@ class Drawn:
 class IndicatorData:
     """Draws one indicator's figures for every area and period."""
 
-    def __init__(self, indicator, las, populations: Populations):
+    def __init__(self, indicator, las, populations: Populations, council: DemoCouncil):
         self.indicator = indicator
+        self.council = council
+        self.home = council.home
         self.profile = profile_for(indicator)
         self.kind = self.profile.kind
         self.base = _base(indicator) if self.kind == "rate" else ("0-17", "persons")
@@ -509,7 +496,7 @@ class IndicatorData:
             offsets = self._centre_logit(offsets, weight)
         self.centres = {code: self._to_scale(self.profile.england) + offset
                         for code, offset in offsets.items()}
-        self.centres[HOME_LA] = self._to_scale(self.profile.home)
+        self.centres[self.home] = self._to_scale(self.profile.home)
         self.base_shares: dict[str, float] = {}
         self.draws: dict[tuple[str, str], tuple[float, float]] = {}
 
@@ -544,10 +531,10 @@ class IndicatorData:
     def level(self, area_code: str, period: Period) -> float:
         """The area's underlying value in the indicator's unit for a period."""
         years = _years_from_anchor(period)
-        # Dudley's own series is smoother, and exact at the anchor date (575 children
-        # looked after on 31 March 2025).
-        noise = self.profile.noise * (0.5 if area_code == HOME_LA else 1.0)
-        if area_code == HOME_LA and abs(years) < 0.01:
+        # The home LA's own series is smoother, and exact at the anchor date (575 children
+        # looked after on 31 March 2025 in the example council).
+        noise = self.profile.noise * (0.5 if area_code == self.home else 1.0)
+        if area_code == self.home and abs(years) < 0.01:
             noise = 0.0
         return self._from_scale(
             self.centres[area_code] + self.profile.drift * years
@@ -609,16 +596,16 @@ class IndicatorData:
                 value=round_half_away(count, self.decimals))
         if self.kind == "ratio" and not period.is_snapshot:
             denominator = int(round_half_away(year_figure.denominator * share, 0))
-            level = self.level(HOME_LA, period)
+            level = self.level(self.home, period)
             numerator = float(round_half_away(level * denominator / self.multiplier, 0))
             return self._ratio(numerator, denominator)
-        return self.annual(HOME_LA, period)
+        return self.annual(self.home, period)
 
     def townships(self, figure: Drawn, period: Period, townships) -> list[Drawn]:
         """Split the home LA's figure between its townships."""
         rng = _rng(self.indicator.id, "townships", period.label)
-        need = [_township(t)[1] for t in townships]
-        shares = [_township(t)[0] for t in townships]
+        need = [self.council.locality(t.code)[1] for t in townships]
+        shares = [self.council.locality(t.code)[0] for t in townships]
         jitter = [1 + rng.gauss(0, 0.05) for _ in townships]
         if figure.status:
             return [Drawn(status=figure.status) for _ in townships]
@@ -695,8 +682,9 @@ def _quarter_shares(indicator, periods: list[Period]) -> dict[str, tuple[Period,
     return shares
 
 
-def _observations(indicator, las, regions, townships, populations, latest) -> list[dict]:
-    data = IndicatorData(indicator, las, populations)
+def _observations(indicator, las, regions, townships, populations, latest, council: DemoCouncil) -> list[dict]:
+    data = IndicatorData(indicator, las, populations, council)
+    home = council.home
     periods = periods_for(indicator, latest)
     rows: list[dict] = []
     la_codes = [la.code for la in las]
@@ -706,12 +694,12 @@ def _observations(indicator, las, regions, townships, populations, latest) -> li
         figures = {code: data.annual(code, period) for code in la_codes}
         for code, figure in figures.items():
             # The council has its own figures unsuppressed; other LAs' come as published.
-            shown = figure if code == HOME_LA else _suppress(
+            shown = figure if code == home else _suppress(
                 _suppress_value(figure) if data.kind == "count" else figure)
             if code in NOT_AVAILABLE_LAS and data.kind != "rate":
                 shown = Drawn(status="x")
             rows.append(_row(indicator, code, period, shown))
-        home_figures[period.label] = (period, figures[HOME_LA])
+        home_figures[period.label] = (period, figures[home])
         rows.append(_row(indicator, ENGLAND, period,
                          data.aggregate([(weights[c], figures[c]) for c in la_codes])))
         for region in regions:
@@ -722,14 +710,14 @@ def _observations(indicator, las, regions, townships, populations, latest) -> li
     year_figures: dict[str, Drawn] = {}
     for period in periods.local:
         if period.is_snapshot:
-            figure = data.annual(HOME_LA, period)
+            figure = data.annual(home, period)
         else:
             year, share = shares[period.label]
             if year.label not in year_figures:
-                year_figures[year.label] = data.annual(HOME_LA, year)
+                year_figures[year.label] = data.annual(home, year)
             figure = data.local(period, year_figures[year.label], share)
         home_figures[period.label] = (period, figure)
-        rows.append(_row(indicator, HOME_LA, period, figure))
+        rows.append(_row(indicator, home, period, figure))
     if indicator.has_localities and townships:
         for period, figure in home_figures.values():
             for township, part in zip(townships, data.townships(figure, period, townships)):
@@ -738,9 +726,9 @@ def _observations(indicator, las, regions, townships, populations, latest) -> li
     return rows
 
 
-def _mark_not_available(rows: list[dict], las) -> None:
+def _mark_not_available(rows: list[dict], las, home: str) -> None:
     """A few LA figures are not available ('x'), as in any real benchmarking table."""
-    codes = {la.code for la in las} - {HOME_LA}
+    codes = {la.code for la in las} - {home}
     candidates = [
         i for i, row in enumerate(rows) if row["area_code"] in codes and row["status"] == ""
     ]
@@ -749,14 +737,14 @@ def _mark_not_available(rows: list[dict], las) -> None:
         rows[i].update(numerator=None, denominator=None, value=None, status="x")
 
 
-def _mark_home_suppressed(rows: list[dict], latest: Period) -> None:
+def _mark_home_suppressed(rows: list[dict], latest: Period, home: str) -> None:
     """One older home-LA figure from a small count is suppressed, as DfE would publish it."""
     home = [
         i for i, row in enumerate(rows)
-        if row["area_code"] == HOME_LA and row["period_end"] < latest.end - timedelta(days=400)
+        if row["area_code"] == home and row["period_end"] < latest.end - timedelta(days=400)
         and row["numerator"] is not None
     ]
-    if any(rows[i]["status"] == "c" for i, row in enumerate(rows) if row["area_code"] == HOME_LA):
+    if any(rows[i]["status"] == "c" for i, row in enumerate(rows) if row["area_code"] == home):
         return
     if home:
         smallest = min(home, key=lambda i: (rows[i]["numerator"], rows[i]["indicator_id"],
@@ -770,7 +758,7 @@ def _mark_home_suppressed(rows: list[dict], latest: Period) -> None:
 
 
 def headline(indicator, observations: pd.DataFrame, populations: pd.DataFrame,
-             latest: Period, area_code: str = HOME_LA) -> tuple[str, float] | None:
+             latest: Period, area_code: str) -> tuple[str, float] | None:
     """The figure the scorecard shows for an area at the latest quarter: (period, value)."""
     rows = observations[
         (observations.indicator_id == indicator.id) & (observations.area_code == area_code)
@@ -820,7 +808,7 @@ def planned_judgements(catalogue) -> dict[str, Rag | None]:
     return planned
 
 
-def _targets(catalogue, observations, populations, latest) -> tuple[list[dict], dict]:
+def _targets(catalogue, observations, populations, latest, home: str) -> tuple[list[dict], dict]:
     """Targets giving each indicator its planned judgement, and what the scorecard will show:
     {indicator_id: (period, value, target, judgement)} for the home LA at the latest quarter."""
     rows: list[dict] = []
@@ -830,7 +818,7 @@ def _targets(catalogue, observations, populations, latest) -> tuple[list[dict], 
         if plan in (None, Rag.NO_JUDGEMENT):
             continue
         indicator = catalogue.indicators[indicator_id]
-        figure = headline(indicator, observations, populations, latest)
+        figure = headline(indicator, observations, populations, latest, home)
         if figure is None:
             continue
         period, value = figure
@@ -861,7 +849,7 @@ def _targets(catalogue, observations, populations, latest) -> tuple[list[dict], 
             easier = max(0, last_fy - 1 - year) * 0.03 * abs(target)
             rows.append({
                 "indicator_id": indicator_id,
-                "area_code": HOME_LA,
+                "area_code": home,
                 "period": financial_year(year).label,
                 "value": round_half_away(target - sign * easier, decimals),
                 "tolerance": tolerance,
@@ -891,8 +879,8 @@ COMMENTARY_OPENING = {
 }
 # What a service would say it is doing, by topic; the first pattern that fits is used.
 COMMENTARY_ACTIONS: list[tuple[str, str]] = [
-    (r"breast", "The infant feeding team is adding peer supporters in Brierley Hill and "
-                "Dudley, where rates are lowest, and health visitors now follow up at 10 days."),
+    (r"breast", "The infant feeding team is adding peer supporters in the two "
+                "localities where rates are lowest, and health visitors now follow up at 10 days."),
     (r"obes|weight", "The healthy weight pathway is being recommissioned with public health; "
                      "schools in the north of the borough have joined the active travel pilot."),
     (r"mmr|immuni", "UKHSA and the GP federation are running catch-up clinics, with "
@@ -951,19 +939,19 @@ def _commentary_text(indicator, period: str, value: float, target: float, result
     return f"Demonstration commentary: {opening} {action}"
 
 
-def _quotable(catalogue, shown: dict, observations: pd.DataFrame) -> dict:
+def _quotable(catalogue, shown: dict, observations: pd.DataFrame, home: str) -> dict:
     """The figures commentary may quote: never one the app shows as [c] (from 1 to 5 children),
     or the demo's own words would disclose it in the notes, the packs and the pages."""
-    home = observations[observations.area_code == HOME_LA]
+    own_area = observations[observations.area_code == home]
     counts = {indicator.id for indicator in catalogue if indicator.unit.value == "number"}
-    own = home.indicator_id.isin(counts) & home.numerator.isna()
-    count = home.value.where(own, home.numerator).astype("float64")
-    small = home[(count >= 1) & (count <= DEFAULT_THRESHOLD)]
+    own = own_area.indicator_id.isin(counts) & own_area.numerator.isna()
+    count = own_area.value.where(own, own_area.numerator).astype("float64")
+    small = own_area[(count >= 1) & (count <= DEFAULT_THRESHOLD)]
     hidden = set(zip(small.indicator_id, small.period))
     return {key: figure for key, figure in shown.items() if (key, figure[0]) not in hidden}
 
 
-def _commentary(catalogue, shown, latest: Period) -> list[dict]:
+def _commentary(catalogue, shown, latest: Period, home: str) -> list[dict]:
     """Commentary on red and amber indicators at the latest quarter, alternating the two."""
     reds = [(i, d) for i, d in shown.items() if d[3] == Rag.RED]
     ambers = [(i, d) for i, d in shown.items() if d[3] == Rag.AMBER]
@@ -977,7 +965,7 @@ def _commentary(catalogue, shown, latest: Period) -> list[dict]:
     ):
         rows.append({
             "indicator_id": indicator_id,
-            "area_code": HOME_LA,
+            "area_code": home,
             "period": latest.label,
             "text": _commentary_text(
                 catalogue.indicators[indicator_id], period, value, target, result, used
@@ -992,17 +980,6 @@ def _commentary(catalogue, shown, latest: Period) -> list[dict]:
 # --------------------------------------------------------------------------------------
 # The batch
 # --------------------------------------------------------------------------------------
-
-
-def statistical_neighbours(areas) -> list:
-    """Dudley's statistical neighbours (DfE 2021 model), closest first."""
-    found = []
-    for old_code in SN_OLD_CODES:
-        area = areas.resolve(old_code, level="la")
-        if area is None:
-            raise ValueError(f"The area directory has no LA with old code {old_code}")
-        found.append(area)
-    return found
 
 
 def _current_las(areas) -> list:
@@ -1021,35 +998,37 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def build_demo_batch(catalogue, areas, today: date) -> Batch:
-    """The demonstration data as one batch, built without touching a database."""
+def build_demo_batch(catalogue, areas, today: date, council: DemoCouncil | None = None) -> Batch:
+    """The demonstration data for a council (the example council when none is given) as one
+    batch, built without touching a database."""
+    council = council or example_council(areas)
+    home = council.home
     latest = latest_complete_quarter(today)
     las = _current_las(areas)
     regions = sorted(areas.regions(), key=lambda a: a.code)
-    townships = sorted(areas.localities(HOME_LA), key=lambda a: a.code)
+    townships = sorted(areas.localities(home), key=lambda a: a.code)
     indicators = list(catalogue.indicators.values())
 
     all_periods = [p for ind in indicators for p in periods_for(ind, latest).annual]
     first_year = min((p.start.year for p in all_periods), default=latest.start.year)
     mid_years = range(first_year - 2, latest.end.year + 1)
     bases = {("0-17", "persons")} | {_base(i) for i in indicators if i.is_rate}
-    populations = Populations(las, regions, townships, sorted(bases), mid_years)
+    populations = Populations(las, regions, townships, sorted(bases), mid_years, council)
 
     rows: list[dict] = []
     for indicator in indicators:
-        rows.extend(_observations(indicator, las, regions, townships, populations, latest))
-    _mark_not_available(rows, las)
-    _mark_home_suppressed(rows, latest)
+        rows.extend(_observations(indicator, las, regions, townships, populations, latest, council))
+    _mark_not_available(rows, las, home)
+    _mark_home_suppressed(rows, latest, home)
     observations = _frame([dict(row, source=DEMO.id) for row in rows], OBSERVATION_COLUMNS)
     population = populations.frame().assign(source=DEMO.id)
 
-    target_rows, shown = _targets(catalogue, observations, population, latest)
+    target_rows, shown = _targets(catalogue, observations, population, latest, home)
     comparator = [
-        {"model": SN_MODEL, "area_code": HOME_LA, "member_code": area.code,
-         "position": position, "closeness": "Very close"}
-        for position, area in enumerate(statistical_neighbours(areas), start=1)
+        {"model": SN_MODEL, "area_code": home, "member_code": code, "position": position, "closeness": closeness}
+        for position, (code, closeness) in enumerate(council.neighbours, start=1)
     ]
-    commentary = pd.DataFrame(_commentary(catalogue, _quotable(catalogue, shown, observations), latest),
+    commentary = pd.DataFrame(_commentary(catalogue, _quotable(catalogue, shown, observations, home), latest, home),
                               columns=COMMENTARY_COLUMNS)
     commentary["supersedes"] = commentary["supersedes"].astype(object)
     return Batch(
@@ -1064,24 +1043,29 @@ def build_demo_batch(catalogue, areas, today: date) -> Batch:
     )
 
 
-def demo_sha256(today: date) -> str:
+def demo_sha256(today: date, home: str) -> str:
     latest = latest_complete_quarter(today)
-    return hashlib.sha256(f"{HASH_TEXT} {latest.label}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{HASH_TEXT} {latest.label} {home}".encode("utf-8")).hexdigest()
 
 
-def write_demo(store: Store, catalogue, areas, today: date | None = None) -> int:
+def write_demo(store: Store, catalogue, areas, today: date | None = None, council: DemoCouncil | None = None) -> int:
     """Write the demonstration data as one load and mark the database as a demo.
 
     Writing it again for the same quarter returns the existing load rather than adding
     the commentary twice.
     """
     today = today or date.today()
-    sha256 = demo_sha256(today)
+    if council is None:  # the example council: set up as the home area when none is
+        council = example_council(areas)
+        if store.setting("home_area") is None:
+            set_up_example(store, areas, by="scorecard demo")
+    areas = areas.with_localities(store.localities())
+    sha256 = demo_sha256(today, council.home)
     existing = store.load_with_hash(sha256)
     if existing is not None:
         store.set_setting("demo_data", "true")
         return int(existing["id"])
-    batch = build_demo_batch(catalogue, areas, today)
+    batch = build_demo_batch(catalogue, areas, today, council)
     load_row = {
         "file_name": SOURCE_NAME,
         "sha256": sha256,
@@ -1094,8 +1078,21 @@ def write_demo(store: Store, catalogue, areas, today: date | None = None) -> int
         "rows_unchanged": 0,
         "warnings": 0,
         "status": "loaded",
-        "note": "Invented figures for demonstration: not real data for Dudley or any LA.",
+        "note": f"Invented figures for demonstration: not real data for {areas.get(council.home).name} or any LA.",
     }
     load_id, _change = store.apply(batch, load_row)
     store.set_setting("demo_data", "true")
     return int(load_id)
+
+
+def council_to_show(service, home: str | None, by: str) -> DemoCouncil:
+    """Who `scorecard demo` builds for: `home` (set up as the home area), else the home area
+    set up, else the example council, set up with its example localities."""
+    from service import demo_council, setup  # setup reads files through the loaders: only here
+
+    if home:
+        setup.set_home(service, home, by)
+    elif not service.is_set_up():
+        set_up_example(service.store, service.reference_areas, by)
+        service.reload_council()
+    return demo_council.council_for_home(service.areas, service.home)

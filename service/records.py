@@ -53,6 +53,7 @@ def indicator_record(indicator: Indicator) -> dict:
         "ni_code": indicator.ni_code,
         "aliases": list(indicator.aliases),
         "lait_code": indicator.lait_code,
+        "is_local": indicator.is_local,
     }
 
 

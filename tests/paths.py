@@ -6,3 +6,4 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PUBLIC = REPO.parent / "shared" / "data" / "public"
 ARTEFACTS = REPO / "test-artefacts"
+EXAMPLE_LOCALITIES = REPO / "data" / "examples" / "dudley-townships.csv"  # the example council's townships

@@ -16,11 +16,12 @@ from openpyxl.styles import Font, PatternFill
 from loaders.context import LoadContext
 from loaders.template import COLUMNS, write_template
 from scorecard import schema
-from scorecard.areas import load_areas
+from scorecard.areas import AREAS_CSV, load_areas
 from scorecard.catalogue import load_catalogue
 from scorecard.periods import parse_period
 from scorecard.reference import sync_reference
 from scorecard.store import Store
+from tests.paths import EXAMPLE_LOCALITIES
 
 DUDLEY = "E08000027"
 QUARTER = "2025-26 Q3"
@@ -35,7 +36,7 @@ _EMPTY_DATABASE: list[Path] = []
 
 def fresh_store(tmp_path: Path, name: str = "scorecard.duckdb") -> tuple[Store, LoadContext]:
     """A new database with the schema and reference data: built once, then copied (fast)."""
-    catalogue, areas = load_catalogue(), load_areas()
+    catalogue, areas = load_catalogue(), load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)
     if not _EMPTY_DATABASE or not _EMPTY_DATABASE[0].exists():
         empty = Path(tempfile.mkdtemp()) / "empty.duckdb"
         with Store.open(empty, create=True) as store:
@@ -199,7 +200,7 @@ def new_store(folder: Path, name: str = "scorecard.duckdb"):
     from scorecard.reference import sync_reference
     from scorecard.store import Store
 
-    catalogue, areas = load_catalogue(), load_areas()
+    catalogue, areas = load_catalogue(), load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)
     store = Store.open(Path(folder) / name, create=True)
     sync_reference(store, catalogue, areas)
     return store, LoadContext(catalogue, areas, "E08000027")

@@ -15,6 +15,8 @@ def add_demo(commands) -> None:
     parser.add_argument(
         "--if-missing", action="store_true", help="do nothing when the database already exists"
     )
+    parser.add_argument("--home", metavar="LA", help="build it for this LA and set it up as the home area "
+                        "(default: the home area set up, else the example council)")
     parser.set_defaults(run=run_demo)
 
 
@@ -27,8 +29,11 @@ def run_demo(args) -> int:
         return 0
     with open_service(args, create=True) as service:
         service.sync_reference()
-        load_id = demo.write_demo(service.store, service.catalogue, service.areas)
-    print(f"Demonstration data written to {url} as load {load_id}. These figures are invented.")
+        council = demo.council_to_show(service, args.home, by="scorecard demo")
+        service.sync_reference()  # its localities too
+        load_id = demo.write_demo(service.store, service.catalogue, service.areas, council=council)
+        name = service.areas.get(service.home).name
+    print(f"Demonstration data for {name} written to {url} as load {load_id}. These figures are invented.")
     return 0
 
 
@@ -45,13 +50,12 @@ def add_load(commands) -> None:
 def run_load(args) -> int:
     from service import loads  # here, as the old command did: each subcommand starts quickly
 
-    _catalogue, areas = reference_data()
-    home = arguments.area_code(areas, args.area)
     missing = [name for name in args.files if not Path(name).is_file()]
     if missing:
         raise UserError("; ".join(f"{name}: no such file" for name in missing))
     refused = 0
     with open_service(args, create=True) as service:
+        home = arguments.area_code(service.areas, args.area, service.home)
         paths = [Path(name) for name in args.files]
         for report in loads.load_files(service, paths, home, dry_run=args.dry_run, kind=args.kind, user=args.user):
             for problem in report.problems:
@@ -146,11 +150,18 @@ def run_template(args) -> int:
 
     if not args.output.lower().endswith(".xlsx"):
         raise UserError(f"{args.output}: the template is an Excel workbook; give a name ending .xlsx")
-    catalogue, areas = reference_data()
-    area_code, quarter = arguments.area_code(areas, args.area), arguments.quarter(args.period)
-    if not database_exists(args.db):  # said, not left to be noticed in the workbook
+    quarter = arguments.quarter(args.period)
+    if database_exists(args.db):
+        with open_service(args) as service:  # the home area and its localities are the database's
+            catalogue, areas = service.catalogue, service.areas
+            area_code = arguments.area_code(areas, args.area, service.home)
+    elif args.area:  # a blank template: no earlier figures, and no localities set up
+        catalogue, areas = reference_data()
+        area_code = arguments.area_code(areas, args.area, None)
         print(f"scorecard template: there is no database at {database_url(args.db).removeprefix('duckdb:///')}, "
               "so the earlier figures are left empty. Give --db, or load figures first.", file=sys.stderr)
+    else:
+        raise UserError(f"There is no database at {database_url(args.db)}, so no home area: give --area.")
     rows = loads.write_template(Path(args.output), catalogue, areas, area_code, quarter, args.db)
     name = arguments.area_name(areas, area_code)
     print(f"Template for {name}, {quarter.label} written to {args.output} ({rows} rows).")

@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 from service import arguments, display, legend, records
-from service.application import RECONCILE_COLUMNS, reference_data
+from service.application import RECONCILE_COLUMNS
+from service.cli import local
 from service.cli.common import UserError, open_service, print_table, shown
 from service.records import JSON_FIELDS_FIRST
 
@@ -16,21 +17,22 @@ def add_show(commands) -> None:
     parser.add_argument("--period", help="financial quarter like 2024-25 Q4 (default: the latest complete)")
     parser.add_argument("--outcome", help="one outcome area, by id or title")
     parser.add_argument("--indicator", action="append", metavar="ID", help="only this indicator (repeatable)")
-    parser.add_argument("--framework", default="ecm", help="outcome framework (default: ecm)")
+    parser.add_argument("--basket", help="only the indicators of this basket (scorecard baskets lists them)")
+    parser.add_argument("--framework", help="outcome framework (default: the setting framework, ecm unless changed)")
     parser.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
     parser.add_argument("-o", "--output", help="write to this file (needed for xlsx)")
     parser.set_defaults(run=run_show)
 
 
 def run_show(args) -> int:
-    catalogue, areas = reference_data()
-    area_code = arguments.area_code(areas, args.area)
     quarter = arguments.quarter(args.period)
-    framework = arguments.framework(catalogue, args.framework)
-    outcome = arguments.outcome_id(framework, args.outcome)
-    wanted = arguments.indicator_ids(catalogue, args.indicator)
-    with open_service(args) as service:
-        card = service.scorecard(area_code, quarter, framework.id, outcome)
+    with open_service(args) as service:  # the home area, localities and local indicators are the database's
+        catalogue, areas = service.catalogue, service.areas
+        area_code = arguments.area_code(areas, args.area, service.home)
+        framework = arguments.framework(catalogue, args.framework or service.default_framework)
+        outcome = arguments.outcome_id(framework, args.outcome)
+        wanted = arguments.indicator_ids(catalogue, args.indicator)
+        card = service.in_basket(service.scorecard(area_code, quarter, framework.id, outcome), args.basket)
         rules = service.exception_rules()
     chosen = [row for row in card.rows if not wanted or row.indicator_id in wanted]
     rows = records.scorecard_records(card, wanted)  # the API's scorecard gives the same
@@ -88,21 +90,27 @@ def _print_scorecard(card, rows, exception_rules: list[str]) -> None:
 
 
 def add_indicators(commands) -> None:
-    parser = commands.add_parser("indicators", help="list the indicator catalogue")
+    parser = commands.add_parser("indicators", help="list the indicator catalogue; check or add the council's own")
+    parser.add_argument("action", nargs="?", choices=["list", "check", "add"], default="list",
+                        help="list (default); check the council's own indicators file, or FILE; add FILE's to it")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="for check and add: a YAML file of indicators")
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.set_defaults(run=run_indicators)
 
 
 def run_indicators(args) -> int:
-    catalogue, _areas = reference_data()
+    if args.action != "list":
+        return local.run_local_indicators(args)
+    catalogue = local.catalogue(args)
     if args.format == "json":
         json.dump([records.indicator_record(indicator) for indicator in catalogue], sys.stdout, indent=2)
         print()
         return 0
-    headers = ["Id", "Title", "Polarity", "Unit", "NI", "Aliases"]
+    headers = ["Id", "Title", "Polarity", "Unit", "NI", "Aliases", "OBA", "Whose"]
     rows = [
         [indicator.id, indicator.short_title, indicator.polarity.value.replace("_", " "),
-         indicator.unit.value, indicator.ni_code or "", "; ".join(indicator.aliases)]
+         indicator.unit.value, indicator.ni_code or "", "; ".join(indicator.aliases),
+         (indicator.outcome_area("oba") or "").replace("_", " "), "council's own" if indicator.is_local else ""]
         for indicator in catalogue
     ]
     print_table(headers, rows)
@@ -121,10 +129,9 @@ def add_reconcile(commands) -> None:
 
 
 def run_reconcile(args) -> int:
-    catalogue, areas = reference_data()
-    ids = sorted(arguments.indicator_ids(catalogue, args.indicator)) if args.indicator else None
-    codes = [arguments.area_code(areas, args.area)] if args.area else None
     with open_service(args) as service:
+        ids = sorted(arguments.indicator_ids(service.catalogue, args.indicator)) if args.indicator else None
+        codes = [arguments.area_code(service.areas, args.area, service.home)] if args.area else None
         result = service.reconcile(ids, codes)
         decimals = {name: service.decimals_of(name) for name in result.differences["indicator_id"].unique()}
     differences = result.differences[RECONCILE_COLUMNS]

@@ -58,6 +58,7 @@ def fill_template(path: Path, figures: dict) -> None:
 def small_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("small")
     db = folder / "small.duckdb"
+    assert main(["setup", "--home", DUDLEY, "--db", str(db)]) == 0
     for quarter, figures in FIGURES.items():
         workbook = folder / f"{quarter.replace(' ', '_')}.xlsx"
         assert main(["template", "--period", quarter, "-o", str(workbook), "--db", str(db)]) == 0

@@ -7,7 +7,6 @@ import pytest
 
 from scorecard.areas import (
     AREAS_CSV,
-    DEFAULT_HOME_LA,
     ENGLAND,
     Area,
     AreaDirectory,
@@ -15,7 +14,9 @@ from scorecard.areas import (
     load_areas,
     normalise,
 )
-from tests.paths import PUBLIC
+from tests.paths import EXAMPLE_LOCALITIES, PUBLIC
+
+DEFAULT_HOME_LA = "E08000027"  # Dudley, the example council
 
 DFE_CSVS = (
     "cla_number_and_rate_per_10k_children_2021_2025.csv",
@@ -35,7 +36,7 @@ CURRENT_LAS = 153
 
 @pytest.fixture(scope="module")
 def areas() -> AreaDirectory:
-    return load_areas()
+    return load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)  # with the example council's townships
 
 
 @pytest.mark.parametrize(
@@ -193,7 +194,8 @@ def test_every_la_is_complete(areas):
             assert areas.get(successor).current
 
 
-def test_localities(areas):
+def test_localities():
+    areas = load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)
     townships = areas.localities(DEFAULT_HOME_LA)
     assert [t.name for t in townships] == [
         "Brierley Hill", "Dudley", "Halesowen", "Sedgley", "Stourbridge"]

@@ -9,13 +9,13 @@ import pytest
 from loaders.context import LoadContext
 from loaders.pipeline import load_file
 from scorecard import schema
-from scorecard.areas import load_areas
+from scorecard.areas import AREAS_CSV, load_areas
 from scorecard.catalogue import load_catalogue
 from scorecard.periods import parse_period
 from scorecard.quarterly import quarterly_scorecard
 from scorecard.reference import sync_reference
 from scorecard.store import Store
-from tests.paths import PUBLIC
+from tests.paths import EXAMPLE_LOCALITIES, PUBLIC
 
 # Sources never revise each other (each is kept; precedence picks the figure shown): a
 # corrected copy of the CLA release, loaded last, makes the revisions.
@@ -43,7 +43,7 @@ AREAS = ["E08000027", "E92000001", "E12000005", "E09000001", "E06000060"]
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory, postgres_server):
-    catalogue, areas = load_catalogue(), load_areas()
+    catalogue, areas = load_catalogue(), load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)
     stores = {
         "duckdb": Store.open(tmp_path_factory.mktemp("agree") / "public.duckdb", create=True),
         "postgresql": Store.open(postgres_server.new_database(), create=True),

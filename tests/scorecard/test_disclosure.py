@@ -45,6 +45,7 @@ def test_a_small_count_leaves_the_server_as_c(tmp_path, capsys):
                            "E08000027,Children looked after on 31 March each year,71124,4,1\n")
     db = tmp_path / "small.duckdb"
     assert main(["load", str(small), "--db", str(db)]) == 0
+    assert main(["setup", "--home", "Dudley", "--db", str(db)]) == 0
     capsys.readouterr()
     assert main(["show", "--db", str(db), "--period", "2024-25 Q4", "--indicator", "cla_rate", "--format", "json"]) == 0
     row = json.loads(capsys.readouterr().out)[0]

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from scorecard import metrics, schema
-from scorecard.areas import load_areas
+from scorecard.areas import AREAS_CSV, load_areas
+from tests.paths import EXAMPLE_LOCALITIES
 from scorecard.catalogue import load_catalogue
 from service.demo import write_demo
 from scorecard.model import Polarity
@@ -24,7 +25,7 @@ QUARTER = latest_complete_quarter(TODAY)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     store = Store.open(tmp_path_factory.mktemp("quarterly") / "demo.duckdb", create=True)
-    catalogue, areas = load_catalogue(), load_areas()
+    catalogue, areas = load_catalogue(), load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)
     sync_reference(store, catalogue, areas)
     write_demo(store, catalogue, areas, today=TODAY)
     yield store, catalogue, areas

@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from scorecard.areas import load_areas
+from scorecard.areas import AREAS_CSV, load_areas
+from tests.paths import EXAMPLE_LOCALITIES
 from scorecard.catalogue import load_catalogue
 from scorecard.exceptions import ExceptionRulesError, parse
 from scorecard.periods import latest_complete_quarter, parse_period
@@ -154,7 +155,7 @@ TODAY = date(2026, 11, 22)
 @pytest.fixture(scope="module")
 def demo_card(tmp_path_factory):
     store = Store.open(tmp_path_factory.mktemp("signals") / "demo.duckdb", create=True)
-    catalogue, areas = load_catalogue(), load_areas()
+    catalogue, areas = load_catalogue(), load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)
     sync_reference(store, catalogue, areas)
     write_demo(store, catalogue, areas, today=TODAY)
     card = quarterly_scorecard(store, catalogue, areas, DUDLEY, latest_complete_quarter(TODAY))

@@ -59,3 +59,27 @@ def test_a_version_2_database_is_upgraded_as_it_is_opened(backend, tmp_path, req
         assert report.status == "loaded", [str(problem) for problem in report.problems]
         record = figures.observations(store, ["cla_rate"], ["E08000027"], periods=["31 Mar 2025"]).iloc[0]
         assert (record["value"], record["alternatives"]) == (82, 1)
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_version_4_database_keeps_its_townships_and_home_area(backend, tmp_path, request):
+    """Before version 5 the townships were written to `area` from a file in the package: they
+    become the council's localities, and their LA the home area, so it shows as before."""
+    url = str(tmp_path / "old.duckdb") if backend == "duckdb" else request.getfixturevalue("postgres_server").new_database()
+    Store.open(url, create=True).close()
+    engine = sa.create_engine(url if "://" in url else f"duckdb:///{url}")
+    with engine.begin() as connection:  # as Scorecard with schema version 4 left it
+        connection.execute(sa.text("DROP TABLE locality"))
+        connection.execute(schema.schema_version.delete())
+        connection.execute(schema.schema_version.insert().values(version=4, applied_at=datetime.now()))
+        connection.execute(schema.area.insert(), [
+            {"code": "E08000027", "name": "Dudley", "level": "la", "parent_code": "E12000005"},
+            {"code": "E08000027-HAL", "name": "Halesowen", "level": "local", "parent_code": "E08000027"},
+            {"code": "E08000027-SED", "name": "Sedgley", "level": "local", "parent_code": "E08000027"},
+        ])
+    engine.dispose()
+    with Store.open(url) as store:
+        assert store.schema_version() == schema.SCHEMA_VERSION
+        assert [(row["code"], row["la_code"]) for row in store.localities()] == [
+            ("E08000027-HAL", "E08000027"), ("E08000027-SED", "E08000027")]
+        assert store.setting("home_area") == "E08000027"

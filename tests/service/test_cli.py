@@ -17,6 +17,7 @@ POPULATION = PUBLIC / "ons_mid-year_population_estimates_2012_to_2024.csv"
 def real_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("cli") / "real.duckdb"
     assert main(["load", str(CLA), str(POPULATION), "--db", str(db)]) == 0
+    assert main(["setup", "--home", "332", "--db", str(db)]) == 0  # Dudley is the home area
     return db
 
 

@@ -8,11 +8,12 @@ import pytest
 
 from scorecard import metrics, schema
 from service import demo
-from scorecard.areas import load_areas
+from scorecard.areas import AREAS_CSV, load_areas
 from scorecard.catalogue import load_catalogue
 from scorecard.model import Polarity, Rag
 from scorecard.periods import latest_complete_quarter
 from scorecard.store import Store
+from tests.paths import EXAMPLE_LOCALITIES
 
 TODAY = date(2025, 11, 15)  # latest complete quarter: 2025-26 Q2, ending 30 September 2025
 HOME = "E08000027"
@@ -25,7 +26,7 @@ def catalogue():
 
 @pytest.fixture(scope="module")
 def areas():
-    return load_areas()
+    return load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)  # the example council's townships
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_demo_has_every_catalogue_indicator_for_home_la(catalogue, observations)
 
 
 def test_demo_has_every_current_la_england_and_region(catalogue, areas, observations):
-    expected = {la.code for la in areas.las(current=True)} | {demo.ENGLAND, demo.WEST_MIDLANDS}
+    expected = {la.code for la in areas.las(current=True)} | {demo.ENGLAND, "E12000005"}
     for indicator_id in catalogue.indicators:
         present = set(observations.loc[observations.indicator_id == indicator_id, "area_code"])
         assert expected <= present, indicator_id
@@ -208,7 +209,7 @@ def test_demo_targets_give_a_mix_of_judgements(catalogue, batch):
     assert set(targets.tolerance_type) <= {"absolute", "percent"}
     latest = latest_complete_quarter(TODAY)
     _rows, shown = demo._targets(catalogue, batch.tables["observation"],
-                                 batch.tables["population"], latest)
+                                 batch.tables["population"], latest, HOME)
     results = [result for (_period, _value, _target, result) in shown.values()]
     for rag in (Rag.GREEN, Rag.AMBER, Rag.RED):
         assert results.count(rag) >= 2, rag

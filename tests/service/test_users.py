@@ -59,5 +59,6 @@ def test_loads_reverts_and_commentary_are_audited(tmp_path, capsys):
     with Store.open(db) as store:
         log = entries(store)
     actions = [entry["action"] for entry in log]
-    assert actions == ["load", "commentary", "commentary", "revert"]
-    assert (log[2]["before_value"], log[2]["after_value"], log[2]["who"]) == ("first", "second", "ben")
+    # the demo sets the example council up first: its home area and townships
+    assert actions == ["setting", "localities", "load", "commentary", "commentary", "revert"]
+    assert (log[4]["before_value"], log[4]["after_value"], log[4]["who"]) == ("first", "second", "ben")

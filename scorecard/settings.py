@@ -104,3 +104,20 @@ def origin(name: str, store=None) -> str:
     if setting.in_database and store is not None and store.setting(setting.name) is not None:
         return "database"
     return "default"
+
+
+# Disclosure control (scorecard/disclosure.py): kept in the database, so every worker and
+# every command applies the same rules.
+def _threshold(text: str) -> int:
+    number = int(text)
+    if number < 0:
+        raise ValueError("give 0 (suppression off) or more")
+    return number
+
+
+declare(
+    Setting("disclosure_threshold", 5, "The largest count of children shown as [c], with every figure "
+            "worked out from one (0 switches suppression off).", kind=_threshold, in_database=True),
+    Setting("not_disclosive", "", "Indicators (ids, comma-separated) whose small counts are not "
+            "disclosive and are shown as they are.", in_database=True),
+)

@@ -286,14 +286,26 @@ class Shield:
     counts: frozenset[str] = frozenset()  # count indicators: the figure is the count
     percents: frozenset[str] = frozenset()  # percentages: the complement is protected too
     rates: frozenset[str] = frozenset()  # rates per population: the denominator is a population
-    withheld: frozenset[tuple] = field(default_factory=frozenset)
+    withheld: frozenset[tuple] = field(default_factory=frozenset)  # by the secondary rules
+    primary: frozenset[tuple] = field(default_factory=frozenset)  # figures of record the primary rules suppress
 
     def protect(self, frame: pd.DataFrame) -> pd.DataFrame:
         hide = frozenset(frame["indicator_id"].unique()) - self.rates if not frame.empty else frozenset()
         return protect(frame, self.rules, self.counts, self.percents, self.withheld, hide)
 
     def withholds(self, indicator_id: str, area_code: str, period: str) -> bool:
+        """Whether the secondary rules suppress this figure (the primary ones are row by row)."""
         return (indicator_id, area_code, period) in self.withheld
+
+    def hides(self, indicator_id: str, area_code: str, period: str, numerator=None, breakdown: str = "all") -> bool:
+        """Whether a figure (of any source) is shown as [c]: its own count is small, or its
+        figure of record is suppressed by a primary or a secondary rule."""
+        if self.rules.threshold <= 0 or indicator_id in self.rules.not_disclosive:
+            return False
+        if numerator is not None and not pd.isna(numerator) and 1 <= float(numerator) <= self.rules.threshold:
+            return True
+        key = (indicator_id, area_code, period)
+        return breakdown == "all" and (key in self.withheld or key in self.primary)
 
 
 def kinds(catalogue) -> tuple[frozenset, frozenset, frozenset, frozenset, frozenset]:
@@ -346,7 +358,9 @@ def build(store, catalogue, areas, chosen: Rules | None = None) -> Shield:
                                                                  counts, percents),
     })
     withheld = secondary(cells, chosen, area_parents(areas), set(flows), set(cumulative), set(percents))
-    return Shield(chosen, counts, percents, rates, frozenset(withheld))
+    suppressed = cells[cells["hidden"]]
+    primary_keys = frozenset(zip(*(suppressed[name].astype(str).tolist() for name in ("indicator_id", "area_code", "period"))))
+    return Shield(chosen, counts, percents, rates, frozenset(withheld), primary_keys)
 
 
 _CACHE: OrderedDict = OrderedDict()

@@ -333,13 +333,14 @@ def area_parents(areas) -> dict[str, str]:
     return parents
 
 
-def build(store, catalogue, areas, chosen: Rules | None = None) -> Shield:
-    """Work the whole decision out from every figure of record (figures.observations)."""
+def build(store, catalogue, areas, chosen: Rules | None = None, only: tuple[str, ...] | None = None) -> Shield:
+    """Work the whole decision out from every figure of record (figures.observations), of
+    every indicator of the catalogue or `only` those: each indicator's is its own."""
     from scorecard import figures  # figures reads the store; imported here to keep this module light
 
     chosen = chosen or rules(store)
     counts, percents, rates, flows, cumulative = kinds(catalogue)
-    ids = [indicator.id for indicator in catalogue]
+    ids = [indicator.id for indicator in catalogue if only is None or indicator.id in only]
     if chosen.threshold <= 0 or not ids:
         return Shield(chosen, counts, percents, rates)
     frame = figures.observations(store, ids)
@@ -367,18 +368,22 @@ _CACHE: OrderedDict = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def shield(store, catalogue, areas) -> Shield:
-    """The decision for the store's data now, worked out once per data version and rules."""
+def shield(store, catalogue, areas, only=None) -> Shield:
+    """The decision for the store's data now, worked out once per data version and rules.
+
+    `only` (indicator ids) limits the work to those, for a page about one benchmark
+    indicator: the decision for an indicator does not depend on any other's figures."""
     chosen = rules(store)
+    only = tuple(sorted(only)) if only is not None else None
     loads = store.data_version()[:-1]  # its last part counts commentary, which changes no figure
     key = (id(store), str(store.engine.url), loads, chosen,
-           tuple(indicator.id for indicator in catalogue), id(areas))
+           only or tuple(indicator.id for indicator in catalogue), id(areas))
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-        found = build(store, catalogue, areas, chosen)
+        found = build(store, catalogue, areas, chosen, only)
         _CACHE[key] = found
-        while len(_CACHE) > 8:
+        while len(_CACHE) > 16:
             _CACHE.popitem(last=False)
         return found

@@ -76,7 +76,8 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
     neighbours = store.neighbours(la.code) if la is not None else []
     codes = [area.code, ENGLAND, *([region.code] if region else []), *neighbours]
     holding = service.catalogue_with_benchmarks() if indicator.is_benchmark else service.catalogue
-    valued = disclosure.shield(store, holding, areas).protect(
+    only = [indicator.id] if indicator.is_benchmark else None  # not every benchmark indicator's work
+    valued = disclosure.shield(store, holding, areas, only).protect(
         figures.with_figures(
             figures.observations(store, [indicator.id], codes, until=quarter.end),
             figures.populations(store, codes),

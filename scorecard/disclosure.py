@@ -20,10 +20,11 @@ Secondary: for every total with its parts that are shown together,
   - the quarters of a year-to-date (cumulative) measure, whose differences are the
     quarters' own events (cumulative);
 and for each quantity that adds up (the count, and a percentage's complement):
-  S1. a total that is shown with a suppressed part has at least two parts suppressed, and
-      the suppressed parts together are more than the threshold plus one for each further
-      suppressed part: the total minus the shown parts then leaves any one suppressed part
-      anywhere from 1 to above the threshold (58 minus 16, 20, 8 and 9 is 5: Sedgley; with
+  S1. a total that is shown with a suppressed part (or with parts not available that
+      share a count of 1 to the threshold: the Isles of Scilly's against its region) has at
+      least two parts suppressed, and the suppressed parts together are more than the
+      threshold plus one for each further suppressed part: the total minus the shown parts
+      then leaves any one suppressed part anywhere from 1 to above the threshold (58 minus 16, 20, 8 and 9 is 5: Sedgley; with
       Halesowen's 8 suppressed too it is 13, which Sedgley and Halesowen share unknown).
       Otherwise the next smallest part is suppressed too (DfE's "next smallest"), and the
       total itself when no part is left;
@@ -200,9 +201,11 @@ def _total_rule(group: _Group, values: dict, hidden: set, missing: set, t: int) 
         if unknown or not known:
             return []
         return _smallest(known, values)  # S2: the parts would add up to the suppressed total
-    if not any(part in hidden for part in unknown) or math.isnan(values[total]):
+    if not unknown or math.isnan(values[total]):
         return []
     left = values[total] - sum(values[part] for part in known)
+    if not any(part in hidden for part in unknown) and not 1 <= left <= t:
+        return []  # only figures not available, and what they share is not a small count
     if len(unknown) >= 2 and left - (len(unknown) - 1) > t:
         return []
     return _smallest(known, values) or [total]  # S1: the next smallest, else the total

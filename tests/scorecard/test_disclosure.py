@@ -173,3 +173,18 @@ def test_the_demo_is_withheld_the_same_on_both_backends(store):
                                only={"fte_youth_justice_rate"}, lenses=False)
     (row,) = card.rows
     assert (row.shown, row.numerator, row.previous_shown) == ("[c]", None, "[c]")
+
+
+def test_a_figure_not_available_is_not_given_back_when_its_count_is_small():
+    """A township not available ('x') whose count the others leave as 3 is protected like a
+    [c]: the next smallest goes too. One leaving 30 is only not available: nothing goes."""
+    def rows(total):
+        found = cells([(LA, "2022-23", total, None, False), *[(town, "2022-23", count, None, False)
+                                                             for town, count in zip(TOWNS, [16, 20, 8, None, 9])]])
+        found.loc[found["count"].isna(), "missing"] = True
+        return found
+
+    from scorecard.disclosure import secondary
+
+    assert secondary(rows(56), Rules(), PARENTS, set(), set(), set()) == {("flow", TOWNS[2], "2022-23")}
+    assert secondary(rows(83), Rules(), PARENTS, set(), set(), set()) == set()

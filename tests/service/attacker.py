@@ -4,7 +4,8 @@ as [c] from the figures shown beside it.
 Knowledge is kept per figure, (indicator, area, period): its count (the numerator; for a
 count indicator the figure itself), its denominator and whether it was shown as [c]. The
 attacks, repeated until nothing new is learnt (a figure worked out feeds the next sum):
-- localities against their LA total: the LA's count minus the localities shown;
+- an area against its parts (localities and their LA, LAs and their region): the total's
+  count minus the parts shown;
 - quarters against the year (flow measures): the year's count minus the quarters shown;
 - year-to-date quarters (cumulative measures): one quarter's figure minus the one before;
 - a count against its denominator (percentages): the denominator minus the count;
@@ -54,7 +55,7 @@ class Attacker:
         while changed:
             changed = False
             for total, parts in self._area_sums(parents).items():
-                changed |= self._difference(total, parts, "its localities' LA total")
+                changed |= self._difference(total, parts, "its parent area's total")
             for total, parts in self._year_sums(flows).items():
                 changed |= self._difference(total, parts, "its year's total")
             changed |= self._year_to_date(cumulative)

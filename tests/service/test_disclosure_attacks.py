@@ -190,3 +190,36 @@ def test_no_count_of_one_to_five_can_be_worked_out(served, capsys):
         f"Figures read: {len(attacker.known)}; findings: {len(found)}\n"
         f"Figures the secondary rules withhold over the whole demo: {len(shield.withheld)} {levels}\n"
         + "".join(f"{key}\n" for key in sorted(shield.withheld) if key[1].startswith(HOME)))
+
+
+def national_attacker(served, threshold: int) -> tuple[Attacker, dict]:
+    """Every LA's, region's and England's figures, as every scorecard's comparators and each
+    LA's own scorecard take them, and the regions' scorecards from the API."""
+    service = served["service"]
+    with Store.open(served["db"]) as store:
+        store.set_setting("disclosure_threshold", str(threshold))
+    counts = kinds(service)[0]
+    codes = [area.code for area in service.areas if area.level in ("england", "region", "la")]
+    attacker = Attacker(threshold=5)
+    for row in shown_figures(service, codes).to_dict("records"):
+        own = row["indicator_id"] in counts and row["numerator"] != row["numerator"]
+        attacker.read(row["indicator_id"], row["area_code"], row["period"],
+                      row["figure_value"] if own else row["numerator"], row["denominator"], row["figure_status"])
+    for region in service.areas.regions():
+        for row in api(served, f"/api/v1/scorecard?area={region.code}&quarter={QUARTER.label}"):
+            for reading in row_readings(region.code, row, counts):
+                attacker.read(*reading)
+    return attacker, disclosure.area_parents(service.areas)
+
+
+def test_no_las_small_count_comes_back_from_its_regions_total(served):
+    """LAs against their region, regions against England: the control finds LAs' [c] counts
+    worked out from their region's total; with the threshold at 5 none."""
+    _counts, percents, flows, cumulative, _parents = kinds(served["service"])
+    control, parents = national_attacker(served, threshold=0)
+    found = control.attack(parents, set(percents), set(flows), set(cumulative))
+    from_regions = [key for key, how in found.items() if "parent area" in how]
+    assert from_regions, "the control should work some LA's count out from its region"
+    protected, parents = national_attacker(served, threshold=5)
+    found = protected.attack(parents, set(percents), set(flows), set(cumulative))
+    assert not found, [f"{key}: {how}" for key, how in list(found.items())[:10]]

@@ -111,7 +111,9 @@ def protect(frame: pd.DataFrame, rules: Rules, count_indicators=frozenset(), per
         keys = zip(frame["indicator_id"].tolist(), frame["area_code"].tolist(), frame["period"].tolist())
         small |= np.fromiter((key in withheld for key in keys), dtype=bool, count=len(frame))
     if "figure_status" in frame:
-        small &= (frame["figure_status"] == "").to_numpy() | (frame["figure_status"] == SUPPRESSED).to_numpy()
+        status = frame["figure_status"]
+        # a publisher's [c] loses its denominator too; a figure not available keeps its own symbol
+        small = (small & (status == "").to_numpy()) | (status == SUPPRESSED).to_numpy()
     if not small.any():
         return frame
     frame = frame.copy()
@@ -127,7 +129,7 @@ def protect(frame: pd.DataFrame, rules: Rules, count_indicators=frozenset(), per
 
 @dataclass
 class _Group:
-    kind: str  # 'area', 'period' or 'cumulative'
+    kind: str  # 'area', 'period', 'cumulative', or 'same' (two labels of one figure)
     total: tuple | None  # the key of the total (None: a year-to-date series from zero)
     parts: list[tuple]
 

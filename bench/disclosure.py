@@ -20,11 +20,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scorecard import disclosure, figures  # noqa: E402
-from scorecard.areas import load_areas  # noqa: E402
-from scorecard.catalogue import load_catalogue  # noqa: E402
-from scorecard.store import Store  # noqa: E402
-from service.cli import main  # noqa: E402
+from scorecard import disclosure, figures
+from scorecard.areas import load_areas
+from scorecard.catalogue import load_catalogue
+from scorecard.store import Store
+from service.cli import main
 
 
 def report(db: str) -> None:

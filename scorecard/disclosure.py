@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scorecard import settings
+from scorecard import figures, settings
 
 DEFAULT_THRESHOLD = 5
 SUPPRESSED = "c"
@@ -341,8 +341,6 @@ def area_parents(areas) -> dict[str, str]:
 def build(store, catalogue, areas, chosen: Rules | None = None, only: tuple[str, ...] | None = None) -> Shield:
     """Work the whole decision out from every figure of record (figures.observations), of
     every indicator of the catalogue or `only` those: each indicator's is its own."""
-    from scorecard import figures  # figures reads the store; imported here to keep this module light
-
     chosen = chosen or rules(store)
     counts, percents, rates, flows, cumulative = kinds(catalogue)
     ids = [indicator.id for indicator in catalogue if only is None or indicator.id in only]

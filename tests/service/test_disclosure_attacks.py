@@ -171,7 +171,7 @@ def test_the_control_finds_small_counts_with_suppression_off(served, capsys):
 
 
 def test_no_count_of_one_to_five_can_be_worked_out(served, capsys):
-    attacker, outputs, disagree = gather(served, capsys, threshold=5)
+    attacker, _outputs, disagree = gather(served, capsys, threshold=5)
     assert not disagree, disagree[:5]
     found = attack(served, attacker)
     assert not found, [f"{key}: {how}" for key, how in list(found.items())[:10]]

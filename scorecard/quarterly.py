@@ -128,7 +128,7 @@ def quarterly_scorecard(
     if only is not None:
         indicators = [indicator for indicator in indicators if indicator.id in only]
     ids = [indicator.id for indicator in indicators]
-    shield = _shield(store, catalogue)
+    shield = _shield(store, catalogue, areas)
     area_rows = shield(figures.with_figures(
         figures.observations(store, ids, [area.code], until=quarter.end),
         figures.populations(store, [area.code]),
@@ -245,11 +245,9 @@ def _fill_signals(row: ScorecardRow, indicator: Indicator, current: dict, record
     ))
 
 
-def _shield(store: Store, catalogue: Catalogue):
-    """Disclosure control for every figure the scorecard is built from."""
-    chosen = disclosure.rules(store)
-    counts = {indicator.id for indicator in catalogue if indicator.unit.value == "number"}
-    return lambda frame: disclosure.protect(frame, chosen, counts)
+def _shield(store: Store, catalogue: Catalogue, areas: AreaDirectory):
+    """Disclosure control for every figure the scorecard is built from (primary and secondary)."""
+    return disclosure.shield(store, catalogue, areas).protect
 
 
 def _records_by_indicator(frame: pd.DataFrame) -> dict[str, list[dict]]:
@@ -417,7 +415,7 @@ class NationalFigures:
     def build(cls, store: Store, catalogue: Catalogue, areas: AreaDirectory, ids: list[str] | None = None) -> "NationalFigures":
         ids = ids if ids is not None else [indicator.id for indicator in catalogue]
         codes = sorted(area.code for area in areas if area.level != "local")
-        valued = _shield(store, catalogue)(figures.with_figures(
+        valued = _shield(store, catalogue, areas)(figures.with_figures(
             figures.observations(store, ids, codes), figures.populations(store, codes), catalogue,
         ))
         periods: dict[str, set[tuple[date, str]]] = {}

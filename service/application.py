@@ -200,6 +200,11 @@ class Service:
     def data_version(self) -> tuple:
         return (*self.store.data_version(), disclosure.rules(self.store))
 
+    def shield(self) -> disclosure.Shield:
+        """What may be shown (scorecard.disclosure): anything that shows figures applies it,
+        `shield().protect(frame)` or `shield().hides(indicator, area, period, numerator)`."""
+        return disclosure.shield(self.store, self.catalogue, self.areas)
+
     def national(self) -> NationalFigures:
         return self._national(self.data_version())
 
@@ -287,11 +292,11 @@ class Service:
         ids = [self.checked_indicator(indicator_id).id] if indicator_id else None
         codes = [self.checked_area(area)] if area else None
         result = self.reconcile(ids, codes)
-        threshold = disclosure.rules(self.store).threshold
+        shield = self.shield()
         differences = result.differences.sort_values(["period", "indicator_id", "area_code"], ascending=[False, True, True])
         listed = []
         for row in differences.to_dict("records"):
-            small = row["numerator"] is not None and not pd.isna(row["numerator"]) and 1 <= row["numerator"] <= threshold
+            small = shield.hides(row["indicator_id"], row["area_code"], row["period"], row["numerator"], row["breakdown"])
             found = self.catalogue_with_benchmarks().indicators.get(row["indicator_id"])
             listed.append({**row, "indicator_title": found.short_title if found else row["indicator_id"],
                            "area_name": self.areas.get(row["area_code"]).name,

@@ -77,14 +77,13 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
     neighbours = store.neighbours(la.code) if la is not None else []
     codes = [area.code, ENGLAND, *([region.code] if region else []), *neighbours]
     holding = service.catalogue_with_benchmarks() if indicator.is_benchmark else service.catalogue
-    valued = disclosure.protect(
+    only = [indicator.id] if indicator.is_benchmark else None  # not every benchmark indicator's work
+    valued = disclosure.shield(store, holding, areas, only).protect(
         figures.with_figures(
             figures.observations(store, [indicator.id], codes, until=quarter.end),
             figures.populations(store, codes),
             holding,
         ),
-        disclosure.rules(store),
-        {indicator.id} if indicator.unit.value == "number" else set(),
     )
     by_area = {code: group for code, group in valued.groupby("area_code")}
     area_rows = by_area.get(area.code, valued.iloc[0:0]).sort_values(["period_end", "period_type"])

@@ -134,7 +134,15 @@ def run_reconcile(args) -> int:
         codes = [arguments.area_code(service.areas, args.area, service.home)] if args.area else None
         result = service.reconcile(ids, codes)
         decimals = {name: service.decimals_of(name) for name in result.differences["indicator_id"].unique()}
-    differences = result.differences[RECONCILE_COLUMNS]
+        shield = service.shield()
+    differences = result.differences[RECONCILE_COLUMNS].copy()
+    # As the Reconciliation page: a figure shown as [c] elsewhere gives no number here either.
+    hidden = [shield.hides(*key) for key in zip(differences["indicator_id"], differences["area_code"],
+                                                 differences["period"], differences["numerator"], differences["breakdown"])]
+    if any(hidden):
+        differences[["published", "computed", "difference", "numerator"]] = differences[
+            ["published", "computed", "difference", "numerator"]].astype("object")
+        differences.loc[hidden, ["published", "computed", "difference", "numerator"]] = None
     if args.format == "json":
         print(json.dumps({"compared": result.compared, "agree": result.matched, "reasons": result.counts(),
                           "differences": json.loads(differences.to_json(orient="records"))}, indent=2))
@@ -149,8 +157,9 @@ def run_reconcile(args) -> int:
         print_table(
             ["Indicator", "Area", "Period", "Source", "Check", "Published", "Other", "Reason"],
             [[row.indicator_id, row.area_code, row.period, row.source, row.check,
-              shown(row.published, decimals[row.indicator_id]), shown(row.computed, decimals[row.indicator_id]),
-              row.reason] for row in listed.itertuples()],
+              *(["[c]", "[c]"] if withheld else [shown(row.published, decimals[row.indicator_id]),
+                                                shown(row.computed, decimals[row.indicator_id])]),
+              row.reason] for row, withheld in zip(listed.itertuples(), hidden)],
         )
         if len(differences) > args.limit:
             print(f"... and {len(differences) - args.limit:,} more (--format csv lists every one)")

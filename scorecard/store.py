@@ -7,6 +7,7 @@ run the same code. Every write is one transaction.
 """
 
 import contextlib
+import json
 import os
 import re
 import threading
@@ -30,6 +31,7 @@ from scorecard.versioned import (  # noqa: F401 - Batch, Change and RevertError 
 )
 
 DEFAULT_DB_NAME = "scorecard.duckdb"  # in the data folder (the setting data_folder)
+LOCAL_INDICATORS_AUDITED = "local_indicators_audited"  # bookkeeping, not a setting
 # Observation columns read for figures, with the source and how the publisher rounded counts.
 FIGURE_COLUMNS = [
     "indicator_id", "area_code", "period", "breakdown", "period_type", "period_start",
@@ -391,6 +393,13 @@ class Store(VersionedWrites):
                 connection.execute(table.insert(), rows)
             record_audit(connection, by, "localities", subject, f"{before} localities of {la_code}",
                          f"{len(rows)} localities of {la_code}")
+
+    def local_indicators_audited(self) -> dict:
+        """What the audit log last recorded of the council's own indicators file."""
+        return json.loads(self.setting(LOCAL_INDICATORS_AUDITED) or "{}")
+
+    def set_local_indicators_audited(self, described: dict) -> None:
+        self.set_setting(LOCAL_INDICATORS_AUDITED, json.dumps(described, sort_keys=True))
 
     def add_audit_entry(self, by: str, action: str, subject: str, before: str | None, after: str | None) -> None:
         """An audit entry for a change made outside the database (a data file's content)."""

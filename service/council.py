@@ -112,12 +112,9 @@ def _items_of(text: str) -> str:
     return "\n".join(lines[start + 1:]).rstrip("\n") + "\n"
 
 
-AUDITED = "local_indicators_audited"  # what the audit log last recorded of the overlay
-
-
 def _audit_local(store: Store, combined: Catalogue, path: Path, who: str) -> None:
     now = {indicator.id: _described(indicator) for indicator in combined if indicator.is_local}
-    before = json.loads(store.setting(AUDITED) or "{}")
+    before = store.local_indicators_audited()
     if now == before:
         return
     for indicator_id in sorted(set(now) | set(before)):
@@ -125,7 +122,7 @@ def _audit_local(store: Store, combined: Catalogue, path: Path, who: str) -> Non
         if old != new:
             action = "local indicator " + ("add" if old is None else "remove" if new is None else "change")
             store.add_audit_entry(who, action, indicator_id, old, new)
-    store.set_setting(AUDITED, json.dumps(now, sort_keys=True))
+    store.set_local_indicators_audited(now)
 
 
 def _described(indicator: Indicator) -> str:

@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from scorecard import metrics, schema
+from scorecard import metrics, schema, settings
 from scorecard.disclosure import DEFAULT_THRESHOLD
 from scorecard.metrics import mid_year_for, round_half_away, shown_number
 from scorecard.model import MeasureType, PeriodType, Polarity, Rag
@@ -1057,7 +1057,7 @@ def write_demo(store: Store, catalogue, areas, today: date | None = None, counci
     today = today or date.today()
     if council is None:  # the example council: set up as the home area when none is
         council = example_council(areas)
-        if store.setting("home_area") is None:
+        if settings.value("home_area", store) is None:
             set_up_example(store, areas, by="scorecard demo")
     areas = areas.with_localities(store.localities())
     sha256 = demo_sha256(today, council.home)

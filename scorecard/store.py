@@ -31,6 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "scorecard.duckdb"
 DB_ENVIRONMENT_VARIABLE = "SCORECARD_DB"
 # Observation columns read for figures, with the source and how the publisher rounded counts.
+# Audit entries the clinic writes (a target, an action), whose newest id versions caches.
+CLINIC_AUDIT_ACTIONS = ("target set", "action add", "action update")
 FIGURE_COLUMNS = [
     "indicator_id", "area_code", "period", "breakdown", "period_type", "period_start",
     "period_end", "numerator", "denominator", "value", "status", "load_id",
@@ -290,12 +292,28 @@ class Store(VersionedWrites):
 
     def data_version(self) -> tuple:
         """Changes whenever a load, a revert or a commentary edit happens: a cache key."""
+        return (*self.figures_version(), self.clinic_version()[0])
+
+    def figures_version(self) -> tuple:
+        """Changes with a load or a revert only: what the national figures depend on."""
         with self.engine.connect() as connection:
-            loads = connection.execute(
+            return tuple(connection.execute(
                 sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
-            ).one()
+            ).one())
+
+    def clinic_version(self) -> tuple:
+        """(newest commentary, newest target change, newest action change): each changes
+        when the clinic saves one, so a cache redoes only what that changes."""
+        audit = schema.audit
+        with self.engine.connect() as connection:
             notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
-        return (*loads, notes)
+            kinds = dict(connection.execute(
+                sa.select(audit.c.action, sa.func.max(audit.c.id))
+                .where(audit.c.action.in_(CLINIC_AUDIT_ACTIONS)).group_by(audit.c.action)
+            ).all())
+        targets = max((kinds.get(name) or 0 for name in ("target set",)), default=0)
+        actions = max((kinds.get(name) or 0 for name in ("action add", "action update")), default=0)
+        return notes, targets, actions
 
     # Reads --------------------------------------------------------------------------
 
@@ -472,6 +490,95 @@ class Store(VersionedWrites):
             rows = connection.execute(sa.select(table).order_by(table.c.id.desc()).limit(how_many))
             return [dict(row._mapping) for row in rows], int(total)
 
+    # The performance clinic: targets set by hand, actions, commentary with its time ---
+
+    def set_target(self, indicator_id: str, area_code: str, period: str, value: float,
+                   tolerance: float | None, tolerance_type: str, agreed_by: str | None, who: str) -> dict | None:
+        """Write one target (no load: load_id stays empty, so reverting a load never undoes it)
+        and who agreed it, in one transaction with its audit entry; the row it replaced, if any.
+        Nothing is written when nothing differs."""
+        table, agreement = schema.target, schema.target_agreement
+        key = {"indicator_id": indicator_id, "area_code": area_code, "period": period}
+        where = [table.c[name] == wanted for name, wanted in key.items()]
+        with self.one_writer(), self.engine.begin() as connection:
+            self.serialise(connection)
+            found = connection.execute(sa.select(table).where(*where)).first()
+            agreed = connection.execute(sa.select(agreement.c.agreed_by).where(
+                *[agreement.c[name] == wanted for name, wanted in key.items()])).scalar()
+            before = None if found is None else {**dict(found._mapping), "agreed_by": agreed}
+            after = {**key, "value": value, "tolerance": tolerance, "tolerance_type": tolerance_type,
+                     "agreed_by": agreed_by}
+            if before is not None and all(_same(before[name], after[name]) for name in
+                                          ("value", "tolerance", "tolerance_type", "agreed_by")):
+                return before
+            connection.execute(table.delete().where(*where))
+            connection.execute(table.insert().values(**{name: after[name] for name in after if name != "agreed_by"},
+                                                     load_id=None))
+            self._upsert(connection, agreement, [{**key, "agreed_by": agreed_by, "set_by": who,
+                                                  "set_at": datetime.now().replace(microsecond=0)}])
+            record_audit(connection, who, "target set", f"{indicator_id} {area_code} {period}",
+                         target_words(before), target_words(after))
+        return before
+
+    def all_targets(self, area_code: str | None = None) -> pd.DataFrame:
+        """Every target (for one area, or all), with who agreed and set it where the clinic did."""
+        table, agreement = schema.target, schema.target_agreement
+        joined = table.outerjoin(agreement, sa.and_(
+            agreement.c.indicator_id == table.c.indicator_id, agreement.c.area_code == table.c.area_code,
+            agreement.c.period == table.c.period))
+        query = sa.select(table, agreement.c.agreed_by, agreement.c.set_by, agreement.c.set_at).select_from(joined)
+        if area_code is not None:
+            query = query.where(table.c.area_code == area_code)
+        return self.frame(query.order_by(table.c.area_code, table.c.indicator_id, table.c.period))
+
+    def add_action(self, fields: dict, who: str) -> int:
+        """A new action (indicator, area, raised quarter and its start, what, owner, due)."""
+        table = schema.action_item
+        with self.engine.begin() as connection:
+            new_id = int(connection.execute(table.insert().returning(table.c.id).values(
+                **fields, status="open", updated_by=who, updated_at=datetime.now().replace(microsecond=0),
+            )).scalar())
+            record_audit(connection, who, "action add", f"action {new_id}: {fields['indicator_id']} "
+                         f"{fields['area_code']}", None, action_words(fields | {"status": "open"}))
+        return new_id
+
+    def update_action(self, action_id: int, changes: dict, who: str) -> tuple[dict, dict] | None:
+        """Change an action's what, owner, due date or status (and when it was done); the row
+        before and after, or None when there is no such action. Audited with both."""
+        table = schema.action_item
+        with self.engine.begin() as connection:
+            found = connection.execute(sa.select(table).where(table.c.id == action_id)).first()
+            if found is None:
+                return None
+            before = dict(found._mapping)
+            after = {**before, **changes}
+            if all(_same(before[name], after[name]) for name in changes):
+                return before, after
+            connection.execute(table.update().where(table.c.id == action_id).values(
+                **changes, updated_by=who, updated_at=datetime.now().replace(microsecond=0)))
+            record_audit(connection, who, "action update", f"action {action_id}: {before['indicator_id']} "
+                         f"{before['area_code']}", action_words(before), action_words(after))
+        return before, after
+
+    def actions_for(self, area_code: str, indicator_ids: list[str] | None = None) -> list[dict]:
+        """Every action for an area (or some of its indicators), oldest first."""
+        table = schema.action_item
+        query = sa.select(table).where(table.c.area_code == area_code)
+        if indicator_ids is not None:
+            query = query.where(table.c.indicator_id.in_(indicator_ids))
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query.order_by(table.c.id))]
+
+    def commentary_notes(self, area_code: str, period: str, indicator_ids: list[str] | None = None) -> dict[str, dict]:
+        """Indicator -> the current version of its commentary: text, author, written_at."""
+        table = schema.commentary
+        query = (sa.select(table.c.indicator_id, table.c.text, table.c.author, table.c.written_at)
+                 .where(table.c.area_code == area_code, table.c.period == period).order_by(table.c.id))
+        if indicator_ids is not None:
+            query = query.where(table.c.indicator_id.in_(indicator_ids))
+        with self.engine.connect() as connection:
+            return {row.indicator_id: dict(row._mapping) for row in connection.execute(query)}
+
     # Backup and restore -------------------------------------------------------------
 
     def every_table(self) -> dict[str, pd.DataFrame]:
@@ -518,3 +625,26 @@ def _move_sequence_past(connection, sequence: sa.Sequence, highest: int) -> None
 def records(frame: pd.DataFrame) -> Iterable[dict]:
     """Rows of a frame as dicts with None for missing values."""
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _same(first, second) -> bool:
+    """Equal, counting None and NaN as the same nothing."""
+    if first is None or (isinstance(first, float) and first != first):
+        return second is None or (isinstance(second, float) and second != second)
+    return first == second
+
+
+def target_words(row: dict | None) -> str | None:
+    """A target as the audit log keeps it: 'target 12, tolerance 1 (absolute), agreed by ...'."""
+    if row is None:
+        return None
+    tolerance = row.get("tolerance")
+    words = f"target {row['value']:g}, " + (
+        "no tolerance" if tolerance is None or tolerance != tolerance
+        else f"tolerance {tolerance:g} ({row.get('tolerance_type') or 'absolute'})")
+    return words + (f", agreed by {row['agreed_by']}" if row.get("agreed_by") else "")
+
+
+def action_words(row: dict) -> str:
+    """An action as the audit log keeps it."""
+    return f"{row['what']}; owner {row['owner']}; due {row['due']:%d %b %Y}; {row['status']}"

@@ -24,7 +24,7 @@ from scorecard.reconcile import COLUMNS as RECONCILE_COLUMNS
 from scorecard.reconcile import Reconciliation, reconciliation
 from scorecard.reference import benchmark_indicators, sync_reference
 from scorecard.store import MissingDatabaseError, RevertError, Store, database_url
-from service import arguments, audit, detail, summaries
+from service import arguments, audit, clinic_cache, detail, summaries
 from service.errors import NotAllowed
 from service.memo import Memo
 
@@ -57,6 +57,9 @@ class Service:
     def __init__(self, store: Store, catalogue: Catalogue, areas: AreaDirectory, home: str = DEFAULT_HOME_LA):
         self.store, self.catalogue, self.areas, self.home = store, catalogue, areas, home
         self._cached = Memo(self._scorecard, size=256)
+        # Judged against targets, without commentary: a note never rebuilds it (service/clinic_cache.py).
+        self._judged = Memo(self._judged_scorecard, size=64)
+        self._last_judged = clinic_cache.LastJudged(size=64)
         self._national = Memo(self._national_figures, size=1)
         # Once per data version: a load or a revert can add or take away benchmark indicators.
         self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
@@ -158,20 +161,34 @@ class Service:
     def scorecard(self, area: str, quarter: Period, framework: str = "ecm", outcome: str | None = None) -> Scorecard:
         """Cached until the data or the disclosure rules change. The same object comes back
         for the same choice, so pages can keep what they drew from it."""
-        return self._cached(self.data_version(), area, quarter, framework, outcome)
+        return self._cached(self.figures_version(), self.store.clinic_version(), area, quarter, framework, outcome)
 
     def data_version(self) -> tuple:
-        return (*self.store.data_version(), disclosure.rules(self.store))
+        """Changes with any load, revert, disclosure setting or clinic edit."""
+        return (*self.figures_version(), self.store.clinic_version())
+
+    def figures_version(self) -> tuple:
+        """Changes with a load, a revert or the disclosure rules: never with a clinic edit, so
+        a note or a target does not rebuild the national figures."""
+        return (*self.store.figures_version(), disclosure.rules(self.store))
 
     def national(self) -> NationalFigures:
-        return self._national(self.data_version())
+        return self._national(self.figures_version())
 
-    def _scorecard(self, version, area, quarter, framework, outcome) -> Scorecard:
+    def _scorecard(self, version, clinic, area, quarter, framework, outcome) -> Scorecard:
         if outcome is not None:  # cut from the whole framework's, so moving between outcome areas is free
-            whole = self._cached(version, area, quarter, framework, None)
+            whole = self._cached(version, clinic, area, quarter, framework, None)
             return replace(whole, rows=[row for row in whole.rows if row.outcome_area == outcome])
-        return quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework,
-                                   national=self._national(version))
+        judged = self._judged(version, clinic[1], area, quarter, framework)
+        return clinic_cache.with_commentary(self.store, judged)
+
+    def _judged_scorecard(self, version, _targets, area, quarter, framework) -> Scorecard:
+        """A target change re-judges only the indicators whose targets changed."""
+        return self._last_judged.judged(
+            (version, area, quarter, framework), self.store, area, [r.id for r in self.catalogue],
+            lambda only: quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework,
+                                             only=only, national=self._national(version)),
+        )
 
     def _national_figures(self, version) -> NationalFigures:
         return NationalFigures.build(self.store, self.catalogue, self.areas)
@@ -306,7 +323,7 @@ class Service:
         return [indicator for indicator in self.catalogue_with_benchmarks() if indicator.is_benchmark]
 
     def catalogue_with_benchmarks(self) -> Catalogue:
-        return self._with_benchmarks(self.data_version())
+        return self._with_benchmarks(self.figures_version())
 
     def _catalogue_with_benchmarks(self, version) -> Catalogue:
         extra = [found for found in benchmark_indicators(self.store) if found.id not in self.catalogue.indicators]

@@ -10,13 +10,14 @@ import argparse
 import os
 import sys
 
-from service.cli import admin, data, show
+from service.cli import admin, data, show, targets
 from service.cli.common import UserError
 from service.errors import NotAllowed
 
 SUBCOMMANDS = [data.add_demo, data.add_load, show.add_show, show.add_indicators, data.add_sources, data.add_loads,
                data.add_revert, data.add_template, admin.add_serve, admin.add_backup, admin.add_restore,
-               admin.add_users, admin.add_audit, show.add_reconcile]
+               admin.add_users, admin.add_audit, show.add_reconcile,
+               targets.add_targets]
 
 
 def parser() -> argparse.ArgumentParser:

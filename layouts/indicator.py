@@ -5,6 +5,7 @@ import dash
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from layouts._commentary import indicator_section
 from layouts._parts import direction_badge, no_data, number, page, problem_page, rag_badge, state_of
 from layouts._state import href
 from service.errors import NotAllowed
@@ -51,6 +52,7 @@ def layout(**query):
         figures_table(detail),
         symbol_legend(detail),
         *localities(detail, state),
+        *indicator_section(indicator, state),  # this quarter's commentary, with its editor
         html.H2("About this indicator"),
         about,
         *history(detail),

@@ -7,6 +7,7 @@ run the same code. Every write is one transaction.
 """
 
 import contextlib
+import math
 import os
 import time
 from collections.abc import Iterable
@@ -629,9 +630,13 @@ def records(frame: pd.DataFrame) -> Iterable[dict]:
 
 def _same(first, second) -> bool:
     """Equal, counting None and NaN as the same nothing."""
-    if first is None or (isinstance(first, float) and first != first):
-        return second is None or (isinstance(second, float) and second != second)
+    if _nothing(first) or _nothing(second):
+        return _nothing(first) and _nothing(second)
     return first == second
+
+
+def _nothing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def target_words(row: dict | None) -> str | None:
@@ -640,7 +645,7 @@ def target_words(row: dict | None) -> str | None:
         return None
     tolerance = row.get("tolerance")
     words = f"target {row['value']:g}, " + (
-        "no tolerance" if tolerance is None or tolerance != tolerance
+        "no tolerance" if _nothing(tolerance)
         else f"tolerance {tolerance:g} ({row.get('tolerance_type') or 'absolute'})")
     return words + (f", agreed by {row['agreed_by']}" if row.get("agreed_by") else "")
 

@@ -245,6 +245,10 @@ class Service:
             raise NotAllowed(f"Commentary is limited to {MAX_COMMENTARY:,} characters.")
         return self.store.add_commentary(indicator_id, area, quarter, text, author)
 
+    def commentary_notes(self, area: str, quarter: str, indicator_ids: list[str] | None = None) -> dict[str, dict]:
+        """The current note per indicator for an area and quarter: text, author, written_at."""
+        return self.store.commentary_notes(area, quarter, indicator_ids)
+
     # Reconciliation ---------------------------------------------------------------------
 
     def reconcile(self, indicator_ids: list[str] | None, area_codes: list[str] | None) -> Reconciliation:

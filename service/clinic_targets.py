@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from scorecard.model import PeriodType, Polarity
 from scorecard.periods import parse_period
 from service import arguments
@@ -207,11 +209,6 @@ def _number(value, what: str) -> float:
 
 def _plain(value):
     """None for NaN, NaT and missing; the value otherwise."""
-    if value is None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
-    try:
-        if value != value:  # NaN, NaT
-            return None
-    except (TypeError, ValueError):
-        pass
     return value

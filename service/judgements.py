@@ -57,15 +57,15 @@ def why_no_rag(row: ScorecardRow) -> str | None:
     return None  # a target, but the figure is suppressed or not available: its symbol says why
 
 
-def sentences(found: Gaps, total: int) -> list[str]:
+def sentences(found: Gaps) -> list[str]:
     """What a page says about the rows it could not judge; nothing when every row is judged."""
     said = []
     if found.no_target:
         years = found.years
         span = "" if not years else (f" for {years[0]}" if len(years) == 1 else f" for {years[0]} to {years[-1]}")
-        said.append(f"{_count(len(found.no_target))} of {total} {'has' if len(found.no_target) == 1 else 'have'} "
-                    f"no target{span} (the year of {'its' if len(found.no_target) == 1 else 'their'} latest figure), "
-                    "so no RAG.")
+        one = len(found.no_target) == 1
+        said.append(f"{_count(len(found.no_target))} with a figure {'has' if one else 'have'} no target{span} "
+                    f"(the year of {'its' if one else 'their'} latest figure), so no RAG.")
     if found.no_polarity:
         said.append(f"{_count(len(found.no_polarity))} {'has' if len(found.no_polarity) == 1 else 'have'} no "
                     "polarity (a higher or lower figure is neither good nor bad), so no RAG.")
@@ -73,6 +73,11 @@ def sentences(found: Gaps, total: int) -> list[str]:
         said.append(f"{_count(len(found.no_figure))} {'has' if len(found.no_figure) == 1 else 'have'} no figure "
                     "up to this quarter.")
     return said
+
+
+def financial_year_of(day) -> str:
+    """The financial year a day falls in, as a target's year is written: '2024-25'."""
+    return financial_year_containing(day).label
 
 
 def _count(number: int) -> str:

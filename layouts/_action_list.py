@@ -66,16 +66,6 @@ def _actions_now(state: dict, indicator_id: str) -> list:
     return clinic_actions.actions_in(service, area, quarter, [indicator_id])
 
 
-@callback(
-    Output({"type": "clinic-action-status", "indicator": MATCH}, "children"),
-    Output({"type": "clinic-action-list", "indicator": MATCH}, "children"),
-    Input({"type": "clinic-action-add", "indicator": MATCH}, "n_clicks"),
-    State({"type": "clinic-action-what", "indicator": MATCH}, "value"),
-    State({"type": "clinic-action-owner", "indicator": MATCH}, "value"),
-    State({"type": "clinic-action-due", "indicator": MATCH}, "value"),
-    State("nav", "search"),
-    prevent_initial_call=True,
-)
 def add_action(clicks, what, owner, due, search):
     if not clicks:
         raise dash.exceptions.PreventUpdate
@@ -87,13 +77,6 @@ def add_action(clicks, what, owner, due, search):
     return "Action added.", action_items(_actions_now(state, indicator_id), True)
 
 
-@callback(
-    Output({"type": "clinic-action-done", "action": MATCH}, "children"),
-    Output({"type": "clinic-action-done", "action": MATCH}, "disabled"),
-    Input({"type": "clinic-action-done", "action": MATCH}, "n_clicks"),
-    State("nav", "search"),
-    prevent_initial_call=True,
-)
 def mark_done(clicks, search):
     if not clicks:
         raise dash.exceptions.PreventUpdate
@@ -102,3 +85,25 @@ def mark_done(clicks, search):
     except NotAllowed as problem:
         return str(problem), False
     return "Done", True
+
+
+def register() -> None:
+    """Called by a page module (layouts/exceptions.py): Dash imports pages anew for each app, so a
+    callback registered there is registered once per app, also when tests build several."""
+    callback(
+        Output({"type": "clinic-action-status", "indicator": MATCH}, "children"),
+        Output({"type": "clinic-action-list", "indicator": MATCH}, "children"),
+        Input({"type": "clinic-action-add", "indicator": MATCH}, "n_clicks"),
+        State({"type": "clinic-action-what", "indicator": MATCH}, "value"),
+        State({"type": "clinic-action-owner", "indicator": MATCH}, "value"),
+        State({"type": "clinic-action-due", "indicator": MATCH}, "value"),
+        State("nav", "search"),
+        prevent_initial_call=True,
+    )(add_action)
+    callback(
+        Output({"type": "clinic-action-done", "action": MATCH}, "children"),
+        Output({"type": "clinic-action-done", "action": MATCH}, "disabled"),
+        Input({"type": "clinic-action-done", "action": MATCH}, "n_clicks"),
+        State("nav", "search"),
+        prevent_initial_call=True,
+    )(mark_done)

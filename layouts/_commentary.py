@@ -70,14 +70,6 @@ def note_link(row, state: dict) -> html.A:
                   **{"aria-label": f"Write commentary on {row.short_title}"})
 
 
-@callback(
-    Output({"type": "clinic-note-status", "indicator": MATCH}, "children"),
-    Output({"type": "clinic-note-shown", "indicator": MATCH}, "children"),
-    Input({"type": "clinic-note-save", "indicator": MATCH}, "n_clicks"),
-    State({"type": "clinic-note-text", "indicator": MATCH}, "value"),
-    State("nav", "search"),
-    prevent_initial_call=True,
-)
 def save_note(clicks, text, search):
     if not clicks:
         raise dash.exceptions.PreventUpdate
@@ -92,3 +84,16 @@ def save_note(clicks, text, search):
 
 def _when(moment) -> str:
     return "" if moment is None else f"{moment:%d %b %Y %H:%M}"
+
+
+def register() -> None:
+    """Called by a page module (layouts/exceptions.py): Dash imports pages anew for each app, so a
+    callback registered there is registered once per app, also when tests build several."""
+    callback(
+        Output({"type": "clinic-note-status", "indicator": MATCH}, "children"),
+        Output({"type": "clinic-note-shown", "indicator": MATCH}, "children"),
+        Input({"type": "clinic-note-save", "indicator": MATCH}, "n_clicks"),
+        State({"type": "clinic-note-text", "indicator": MATCH}, "value"),
+        State("nav", "search"),
+        prevent_initial_call=True,
+    )(save_note)

@@ -6,6 +6,7 @@ is never "no exceptions" while judgements are missing. Overdue actions are liste
 import dash
 from dash import dcc, html
 
+from layouts import _action_list, _commentary
 from layouts._action_list import actions_box, status_badge
 from layouts._commentary import commentary_box
 from layouts._judgement import gaps_notice
@@ -29,6 +30,9 @@ from service.errors import NotAllowed
 from service.shared import shared
 
 dash.register_page(__name__, path="/exceptions", title="Exceptions - Scorecard", name="Exceptions", order=2, nav=True)
+# The clinic's commentary and action buttons, wherever they are drawn (the Indicator page too).
+_commentary.register()
+_action_list.register()
 
 
 def layout(**query):

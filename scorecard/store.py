@@ -293,28 +293,33 @@ class Store(VersionedWrites):
 
     def data_version(self) -> tuple:
         """Changes whenever a load, a revert or a commentary edit happens: a cache key."""
-        return (*self.figures_version(), self.clinic_version()[0])
+        figures, clinic = self.versions()
+        return (*figures, clinic[0])
 
     def figures_version(self) -> tuple:
         """Changes with a load or a revert only: what the national figures depend on."""
-        with self.engine.connect() as connection:
-            return tuple(connection.execute(
-                sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
-            ).one())
+        return self.versions()[0]
 
     def clinic_version(self) -> tuple:
         """(newest commentary, newest target change, newest action change): each changes
         when the clinic saves one, so a cache redoes only what that changes."""
+        return self.versions()[1]
+
+    def versions(self) -> tuple[tuple, tuple]:
+        """figures_version and clinic_version on one connection: asked at every page."""
         audit = schema.audit
         with self.engine.connect() as connection:
+            figures = tuple(connection.execute(
+                sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
+            ).one())
             notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
             kinds = dict(connection.execute(
                 sa.select(audit.c.action, sa.func.max(audit.c.id))
                 .where(audit.c.action.in_(CLINIC_AUDIT_ACTIONS)).group_by(audit.c.action)
             ).all())
-        targets = max((kinds.get(name) or 0 for name in ("target set",)), default=0)
-        actions = max((kinds.get(name) or 0 for name in ("action add", "action update")), default=0)
-        return notes, targets, actions
+        targets = kinds.get("target set") or 0
+        actions = max(kinds.get("action add") or 0, kinds.get("action update") or 0)
+        return figures, (notes, targets, actions)
 
     # Reads --------------------------------------------------------------------------
 

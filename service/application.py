@@ -161,11 +161,13 @@ class Service:
     def scorecard(self, area: str, quarter: Period, framework: str = "ecm", outcome: str | None = None) -> Scorecard:
         """Cached until the data or the disclosure rules change. The same object comes back
         for the same choice, so pages can keep what they drew from it."""
-        return self._cached(self.figures_version(), self.store.clinic_version(), area, quarter, framework, outcome)
+        figures, clinic = self.store.versions()
+        return self._cached((*figures, disclosure.rules(self.store)), clinic, area, quarter, framework, outcome)
 
     def data_version(self) -> tuple:
         """Changes with any load, revert, disclosure setting or clinic edit."""
-        return (*self.figures_version(), self.store.clinic_version())
+        figures, clinic = self.store.versions()
+        return (*figures, disclosure.rules(self.store), clinic)
 
     def figures_version(self) -> tuple:
         """Changes with a load, a revert or the disclosure rules: never with a clinic edit, so

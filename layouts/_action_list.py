@@ -25,7 +25,7 @@ def action_line(action, editable: bool) -> html.Li:
                          className="button-secondary button-small", n_clicks=0,
                          **{"aria-label": f"Mark done: {action.what}"})]
     return html.Li([status_badge(action.status), " ", html.Span(action.what, className="action-what"),
-                    html.Span(f" Owner {action.owner}; due {action.due:%d %b %Y}{carried}.", className="period"),
+                    html.Span(f" — {action.owner}, due {action.due:%d %b %Y}{carried}", className="period"),
                     *done])
 
 
@@ -39,7 +39,8 @@ def actions_box(indicator_id: str, short_title: str, actions: list) -> html.Div:
     """The actions on one exception, and a folded form to add one."""
     editable = clinic_buttons.may_change()
     key = {"indicator": indicator_id}
-    parts = [html.Div(action_items(actions, editable), id={"type": "clinic-action-list", **key})]
+    parts = [html.Div(action_items(actions, editable), id={"type": "clinic-action-list", **key},
+                      className="clinic-action-items")]
     if editable:
         parts.append(html.Details([
             html.Summary(["Add an action", html.Span(f" on {short_title}", className="visually-hidden")]),
@@ -50,7 +51,7 @@ def actions_box(indicator_id: str, short_title: str, actions: list) -> html.Div:
                 _field("Due", dcc.Input(id={"type": "clinic-action-due", **key}, type="date")),
                 html.Button("Add action", id={"type": "clinic-action-add", **key}, className="button", n_clicks=0),
             ], className="action-form"),
-        ], className="clinic-editor"))
+        ], className="clinic-editor clinic-action-editor"))
     parts.append(html.P("", id={"type": "clinic-action-status", **key}, role="status", className="note-status"))
     return html.Div(parts, className="clinic-actions")
 

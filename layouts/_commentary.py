@@ -26,7 +26,7 @@ def commentary_box(indicator_id: str, short_title: str, note: dict | None, headi
     """The note and, for those who may write, an editor folded away (so the text shows once)."""
     key = {"indicator": indicator_id}
     parts = [html.H2("Commentary this quarter", id="commentary")] if heading else []
-    parts.append(html.Div(said(note), id={"type": "clinic-note-shown", **key}))
+    parts.append(html.Div(said(note), id={"type": "clinic-note-shown", **key}, className="clinic-note"))
     if clinic_buttons.may_change():
         parts.append(html.Details([
             html.Summary(["Edit commentary" if note else "Write commentary",
@@ -38,7 +38,7 @@ def commentary_box(indicator_id: str, short_title: str, note: dict | None, headi
             ]),
             html.Button("Save commentary", id={"type": "clinic-note-save", **key}, className="button", n_clicks=0),
             html.P("", id={"type": "clinic-note-status", **key}, role="status", className="note-status"),
-        ], className="clinic-editor"))
+        ], className="clinic-editor clinic-note-editor"))
     return html.Div(parts, className="clinic-commentary")
 
 

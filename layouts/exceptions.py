@@ -51,7 +51,7 @@ def layout(**query):
     ])
     gaps = judgements.gaps(card)
     parts = [intro, *[part for part in [gaps_notice(card, state)] if part is not None], *overdue(actions, card, state)]
-    if not rows and len(gaps.no_figure) == len(card.rows):
+    if not rows and not any(row.period_label for row in card.rows):
         parts = [intro, no_data(f"There are no figures for {card.area.name} up to {card.quarter.label}, so nothing "
                                 "can be judged. Load a workbook, or choose another quarter.")]
     elif not rows:
@@ -89,7 +89,7 @@ def overdue(actions, card, state) -> list:
             status_badge("overdue"), " ",
             dcc.Link(titles.get(action.indicator_id, action.indicator_id),
                      href=href("/indicator", state, indicator=action.indicator_id, view=None)),
-            f": {action.what}. Owner {action.owner}; due {action.due:%d %b %Y}.",
+            f": {action.what} — {action.owner}, due {action.due:%d %b %Y}.",
         ]) for action in late], className="actions"),
     ], className="overdue-actions", id="overdue-actions")]
 
@@ -128,7 +128,6 @@ def exception(row, state, note, actions) -> html.Section:
             rag_badge(row.rag), " ", direction_badge(row.direction), " ",
             html.Strong(row.shown, className="figure-inline"), f" ({row.period_label})",
             f"; target {number(row.target, decimals)}" if row.target is not None else "",
-            html.Span(f" · {row.outcome_area_title}", className="muted"),
         ], className="exception-summary")], className="exception-head"),
         html.P([html.Strong("Why: "), "; ".join(row.exception_reasons) + ". ",
                 html.Span(row.narrative or "", className="narrative")], className="exception-why"),
@@ -139,6 +138,7 @@ def exception(row, state, note, actions) -> html.Section:
             f" · {row.quartile} band, rank {row.rank} of {row.rank_of}" if row.rank else "",
             " · Recent trend: ", trend_badge(row.recent_trend), " · Variation: ",
             spc_badges(row.spc_variation, row.spc_assurance, row.spc_trial),
+            html.Span(f" · {row.outcome_area_title}", className="muted"),
         ], className="exception-signals"),
     ], className="exception-figures")
     clinic = html.Div([

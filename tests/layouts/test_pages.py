@@ -187,7 +187,8 @@ def test_scorecard_download_refuses_an_area_not_on_the_list(app):
 
 EVERY_PAGE_LISTED = [
     ("/", "Overview"), ("/scorecard", "Outcome scorecard"), ("/exceptions", "Exceptions"),
-    ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/upload", "Upload"), ("/loads", "Loads"),
+    ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/targets", "Targets"), ("/upload", "Upload"),
+    ("/loads", "Loads"),
     ("/audit", "Audit log"),
 ]
 

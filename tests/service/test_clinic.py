@@ -185,3 +185,22 @@ def test_a_note_rebuilds_nothing_and_a_target_rejudges_one_indicator(service, mo
     assert (mine.target, mine.rag, mine.exception) == (15.0, "red", True)
     assert mine.commentary == "Looked at in clinic."
     assert next(r for r in judged.rows if r.indicator_id == OTHER) is next(r for r in noted.rows if r.indicator_id == OTHER)
+
+
+def test_a_version_4_database_gets_the_clinic_tables_as_it_is_opened(tmp_path):
+    import sqlalchemy as sa
+
+    from scorecard.store import Store
+
+    db = tmp_path / "old.duckdb"
+    Store.open(db, create=True).close()
+    engine = sa.create_engine(f"duckdb:///{db}")
+    with engine.begin() as connection:  # as Scorecard with schema version 4 left it
+        connection.execute(sa.text("DROP TABLE action_item"))
+        connection.execute(sa.text("DROP TABLE target_agreement"))
+        connection.execute(schema.schema_version.delete())
+        connection.execute(schema.schema_version.insert().values(version=4, applied_at=datetime.now()))
+    engine.dispose()
+    with Store.open(db) as store:
+        assert store.schema_version() == schema.SCHEMA_VERSION == 5
+        assert store.actions_for(DUDLEY) == [] and store.all_targets().empty

@@ -29,10 +29,21 @@ def action_line(action, editable: bool) -> html.Li:
                     *done])
 
 
+SHOWN = 2  # an exception stays compact: the rest fold away
+
+
 def action_items(actions: list, editable: bool) -> list:
+    """Overdue first, then open, then done; beyond the first two, folded away."""
     if not actions:
         return [html.P("No actions.", className="no-data clinic-none")]
-    return [html.Ul([action_line(action, editable) for action in actions], className="actions")]
+    ordered = sorted(actions, key=lambda action: (["overdue", "open", "done"].index(action.status), action.due))
+    shown = [html.Ul([action_line(action, editable) for action in ordered[:SHOWN]], className="actions")]
+    if len(ordered) > SHOWN:
+        shown.append(html.Details([
+            html.Summary(f"{len(ordered) - SHOWN} more action{'s' if len(ordered) - SHOWN > 1 else ''}"),
+            html.Ul([action_line(action, editable) for action in ordered[SHOWN:]], className="actions"),
+        ], className="clinic-editor clinic-more-actions"))
+    return shown
 
 
 def actions_box(indicator_id: str, short_title: str, actions: list) -> html.Div:

@@ -11,7 +11,7 @@ from service import clinic_buttons, judgements
 def gaps_notice(card, state: dict) -> html.Div | None:
     """None when every row is judged."""
     found = judgements.gaps(card)
-    said = judgements.sentences(found)
+    said = judgements.sentences(found, judgements.financial_year_of(card.quarter.end))
     if not said:
         return None
     parts = [html.P(line) for line in said]
@@ -29,4 +29,9 @@ def rag_cell(row) -> list:
     reason = judgements.why_no_rag(row)
     if reason is None:
         return [rag_badge(row.rag)]
-    return [rag_badge(row.rag), html.Span(reason.removeprefix("No RAG: ").capitalize(), className="period why-no-rag")]
+    return [rag_badge(row.rag), html.Span(SHORT[reason], className="period why-no-rag", title=reason)]
+
+
+# A few words in a table cell; the whole reason is its title and in the legend.
+SHORT = {judgements.NO_TARGET: "No target set", judgements.NO_FIGURE: "No figure yet",
+         judgements.NO_POLARITY: "No polarity: neither higher nor lower is better"}

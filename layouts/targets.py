@@ -6,16 +6,12 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from layouts._parts import no_data, number, page, problem_page, state_of
-from layouts._state import from_search
+from layouts._state import from_search, href
 from service import clinic_buttons, clinic_targets, judgements
 from service.errors import NotAllowed
 from service.shared import shared
 
 dash.register_page(__name__, path="/targets", title="Targets - Scorecard", name="Targets", order=4, nav=True)
-
-TOLERANCE_CHOICES = [{"label": "Keep as it is", "value": ""}, {"label": "Absolute (the indicator's unit)",
-                                                               "value": "absolute"},
-                     {"label": "Percent of the target", "value": "percent"}]
 
 
 def layout(**query):
@@ -33,7 +29,7 @@ def layout(**query):
                "it; its tolerance is how far short is still amber. Every change is in the audit log.",
                className="lede"),
         *form(state, year),
-        html.Div(tables(area, year), id="targets-tables"),
+        html.Div(tables(area, year, state), id="targets-tables"),
     ])
     return page("/targets", state, "Targets", body)
 
@@ -52,16 +48,11 @@ def form(state: dict, year: str) -> list:
             html.Datalist([html.Option(title, value=key) for key, title in choices], id="target-indicators"),
             _field("Year or quarter", "target-year", dcc.Input(id="target-year", type="text", value=year)),
             _field("Target", "target-value", dcc.Input(id="target-value", type="text", inputMode="decimal")),
-            _field("Tolerance (blank keeps it; none removes it)", "target-tolerance",
-                   dcc.Input(id="target-tolerance", type="text")),
+            _field("Tolerance: 2 in the unit, 5% of the target (blank keeps it; none removes it)",
+                   "target-tolerance", dcc.Input(id="target-tolerance", type="text")),
             _field("Agreed by (blank keeps it)", "target-agreed", dcc.Input(id="target-agreed", type="text",
                                                                              maxLength=100)),
         ], className="target-fields"),
-        html.Fieldset([
-            html.Legend("Tolerance type", className="picker-label"),
-            dcc.RadioItems(id="target-tolerance-type", options=TOLERANCE_CHOICES, value="", inline=True,
-                           className="radios"),
-        ]),
         html.Button("Save target", id="target-save", className="button", n_clicks=0),
         html.P("", id="target-status", role="status", className="note-status"),
     ], className="target-form")]
@@ -71,14 +62,16 @@ def _field(label: str, control_id: str, control) -> html.Div:
     return html.Div([html.Label(label, htmlFor=control_id, className="picker-label"), control], className="picker")
 
 
-def tables(area: str, year: str) -> list:
+def tables(area: str, year: str, state: dict) -> list:
     service = shared()
     records = clinic_targets.target_records(service, area)
     held = {(row["indicator_id"], row["period"]) for row in records}
     missing = [indicator for indicator in service.catalogue if indicator.polarity.value != "none"
                and not any(key[0] == indicator.id and (key[1] == year or key[1].startswith(f"{year} Q")) for key in held)]
     parts = [html.H2(f"No target for {year} ({len(missing)})")]
-    parts.append(html.Ul([html.Li(f"{indicator.short_title} ({indicator.id})") for indicator in missing],
+    parts.append(html.Ul([html.Li(dcc.Link(f"{indicator.short_title} ({indicator.id})",  # fills in the form
+                                           href=href("/targets", state, indicator=indicator.id)))
+                          for indicator in missing],
                          className="no-target-list") if missing else html.P(f"Every indicator has a target for {year}."))
     parts.append(html.H2("Targets set"))
     if not records:
@@ -105,25 +98,24 @@ def tables(area: str, year: str) -> list:
     Output("targets-tables", "children"),
     Input("target-save", "n_clicks"),
     State("target-indicator", "value"), State("target-year", "value"), State("target-value", "value"),
-    State("target-tolerance", "value"), State("target-tolerance-type", "value"), State("target-agreed", "value"),
-    State("nav", "search"),
+    State("target-tolerance", "value"), State("target-agreed", "value"), State("nav", "search"),
     prevent_initial_call=True,
 )
-def save(clicks, indicator_id, year, value, tolerance, tolerance_type, agreed_by, search):
+def save(clicks, indicator_id, year, value, tolerance, agreed_by, search):
     if not clicks:
         raise dash.exceptions.PreventUpdate
     state = from_search(search)
     service = shared()
     try:
         change = clinic_buttons.save_target(service, (indicator_id or "").strip(), year, value, tolerance,
-                                            tolerance_type, agreed_by, state.get("area"))
+                                            agreed_by, state.get("area"))
     except NotAllowed as problem:
         return str(problem), dash.no_update
     said = (f"{change.indicator_id}, {change.period}: unchanged." if not change.changed else
             f"Saved {change.indicator_id}, {change.period}: {clinic_targets.describe(change.before)} -> "
             f"{clinic_targets.describe(change.after)}.")
     area = service.checked_area(state.get("area"))
-    return said, tables(area, _year_of(service.checked_quarter(state.get("period"))))
+    return said, tables(area, _year_of(service.checked_quarter(state.get("period"))), state)
 
 
 def _year_of(quarter) -> str:

@@ -12,14 +12,21 @@ def may_change() -> bool:
     return bool(role) and has_role(role, "analyst")
 
 
-def save_target(service, indicator_id: str, year: str, value, tolerance, tolerance_type: str | None,
-                agreed_by, area: str | None) -> clinic_targets.TargetChange:
-    """A blank tolerance or 'agreed by' keeps what is stored; 'none' removes the tolerance."""
+def save_target(service, indicator_id: str, year: str, value, tolerance, agreed_by,
+                area: str | None) -> clinic_targets.TargetChange:
+    """The Targets page's form. A tolerance is typed as '2' (absolute, in the indicator's unit)
+    or '5%' (a percentage of the target); blank keeps the stored tolerance and its type, and
+    'none' removes it. A blank 'agreed by' keeps who agreed it."""
     who = access.require_analyst()
-    blank = tolerance is None or str(tolerance).strip() == ""
+    typed = "" if tolerance is None else str(tolerance).strip()
+    kind = None
+    if typed.endswith("%"):
+        typed, kind = typed.removesuffix("%").strip(), "percent"
+    elif typed and typed.lower() != "none":
+        kind = "absolute"
     return clinic_targets.set_target(
         service, who, indicator_id=indicator_id, value=value, period=year, area=area,
-        tolerance=clinic_targets.KEEP if blank else tolerance, tolerance_type=tolerance_type or None,
+        tolerance=clinic_targets.KEEP if not typed else typed, tolerance_type=kind,
         agreed_by=clinic_targets.KEEP if not (agreed_by or "").strip() else agreed_by,
     )
 

@@ -57,15 +57,17 @@ def why_no_rag(row: ScorecardRow) -> str | None:
     return None  # a target, but the figure is suppressed or not available: its symbol says why
 
 
-def sentences(found: Gaps) -> list[str]:
-    """What a page says about the rows it could not judge; nothing when every row is judged."""
+def sentences(found: Gaps, quarter_year: str) -> list[str]:
+    """What a page says about the rows it could not judge; nothing when every row is judged.
+    A row is judged against a target for its figure's own period or year, else for the year
+    of the quarter under review (`quarter_year`)."""
     said = []
     if found.no_target:
-        years = found.years
-        span = "" if not years else (f" for {years[0]}" if len(years) == 1 else f" for {years[0]} to {years[-1]}")
+        years = [year for year in found.years if year != quarter_year]
+        span = "" if not years else (f" or {years[0]}" if len(years) == 1 else f" or {years[0]} to {years[-1]}")
         one = len(found.no_target) == 1
-        said.append(f"{_count(len(found.no_target))} with a figure {'has' if one else 'have'} no target{span} "
-                    f"(the year of {'its' if one else 'their'} latest figure), so no RAG.")
+        said.append(f"{_count(len(found.no_target))} with a figure {'has' if one else 'have'} no target for "
+                    f"{quarter_year}{span} (the year of {'its' if one else 'their'} latest figure), so no RAG.")
     if found.no_polarity:
         said.append(f"{_count(len(found.no_polarity))} {'has' if len(found.no_polarity) == 1 else 'have'} no "
                     "polarity (a higher or lower figure is neither good nor bad), so no RAG.")

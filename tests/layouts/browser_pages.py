@@ -176,7 +176,7 @@ def test_commentary_saved_and_shown_with_author(app_url, page):
     first.locator("summary", has_text="commentary").click()  # the editor is folded away: the note shows once
     first.locator("textarea").fill("Checked at clinic: recovery plan agreed.")
     first.get_by_role("button", name="Save commentary").click()
-    expect(first.locator(".note-status")).to_contain_text("Saved by")
+    expect(first.locator(".clinic-commentary .note-status")).to_contain_text("Saved by")
     visit(page, app_url + f"/exceptions?period={QUARTER}")
     again = page.locator("section.exception", has_text=title).first
     expect(again.locator("blockquote")).to_contain_text("recovery plan agreed")

@@ -204,3 +204,16 @@ def test_a_version_4_database_gets_the_clinic_tables_as_it_is_opened(tmp_path):
     with Store.open(db) as store:
         assert store.schema_version() == schema.SCHEMA_VERSION == 5
         assert store.actions_for(DUDLEY) == [] and store.all_targets().empty
+
+
+def test_the_targets_form_reads_a_tolerance_as_absolute_or_percent(service):
+    from service import clinic_buttons
+
+    def saved(tolerance):
+        change = clinic_buttons.save_target(service, JUDGED, "2024-25", "15", tolerance, "", DUDLEY)
+        return change.after["tolerance"], change.after["tolerance_type"]
+
+    assert saved("2") == (2.0, "absolute")
+    assert saved("5%") == (5.0, "percent")
+    assert saved("") == (5.0, "percent")  # blank keeps it and its type
+    assert saved("none") == (None, "percent")

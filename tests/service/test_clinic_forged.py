@@ -82,7 +82,7 @@ def forged(client, outputs: list[tuple], button, states: list[tuple]):
 def set_target(client):
     return forged(client, [("target-status", "children"), ("targets-tables", "children")], "target-save", [
         ("target-indicator", "value", JUDGED), ("target-year", "value", "2024-25"), ("target-value", "value", "1"),
-        ("target-tolerance", "value", ""), ("target-tolerance-type", "value", ""), ("target-agreed", "value", ""),
+        ("target-tolerance", "value", "5%"), ("target-agreed", "value", ""),
     ])
 
 

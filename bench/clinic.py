@@ -10,6 +10,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -56,6 +57,7 @@ def measure(url: str, runs: int) -> None:
     for run in range(runs):
         clinic_targets.set_target(service, "bench", indicator_id=INDICATOR, value=str(20 + run % 7), period=year)
         after_target.append(milliseconds(lambda: service.scorecard(home, quarter)))
+    alone, alongside = others_request(service, home, quarter, runs)
     rebuilt = [milliseconds(lambda: quarterly_scorecard(store, catalogue, areas, home, quarter,
                                                         national=NationalFigures.build(store, catalogue, areas)))
                for _ in range(max(3, runs // 10))]
@@ -67,6 +69,35 @@ def measure(url: str, runs: int) -> None:
                           ("national figures and scorecard rebuilt (a note's cost before)", rebuilt)):
         median = statistics.median(timings)
         print(f"  {name}: median {median:.1f} ms, max {max(timings):.1f} ms ({median / base:.1f}x warm)")
+    for name, timings in (("another user's small request, alone", alone),
+                          ("the same while the clinic saves notes and reads its scorecard", alongside)):
+        print(f"  {name}: median {statistics.median(timings):.1f} ms, max {max(timings):.1f} ms")
+
+
+def others_request(service, home, quarter, runs: int) -> tuple[list[float], list[float]]:
+    """Another user's small request (the Loads page's read) timed alone, then while another
+    thread saves a note and reads the scorecard again and again, as the clinic does."""
+    def small():
+        service.loads()
+
+    alone = [milliseconds(small) for _ in range(runs)]
+    done = threading.Event()
+
+    def clinic():
+        run = 0
+        while not done.is_set():
+            service.add_commentary(INDICATOR, home, quarter.label, f"Busy clinic {run}.", "bench")
+            service.scorecard(home, quarter)
+            run += 1
+
+    busy = threading.Thread(target=clinic)
+    busy.start()
+    try:
+        alongside = [milliseconds(small) for _ in range(runs)]
+    finally:
+        done.set()
+        busy.join()
+    return alone, alongside
 
 
 def main() -> None:

@@ -268,12 +268,12 @@ class Store(VersionedWrites):
     def current_commentary(self, area_code: str, period: str, indicator_ids: list[str]) -> dict[str, tuple[str, str]]:
         """Indicator -> (text, author) of the newest version of each indicator's commentary."""
         table = schema.commentary
-        rows = self.frame(
-            sa.select(table.c.indicator_id, table.c.text, table.c.author, table.c.id)
-            .where(table.c.area_code == area_code, table.c.period == period, table.c.indicator_id.in_(indicator_ids))
-            .order_by(table.c.id)
-        )
-        return {row.indicator_id: (row.text, row.author) for row in rows.itertuples()}
+        query = (sa.select(table.c.indicator_id, table.c.text, table.c.author)
+                 .where(table.c.area_code == area_code, table.c.period == period,
+                        table.c.indicator_id.in_(indicator_ids))
+                 .order_by(table.c.id))
+        with self.engine.connect() as connection:  # no frame: read after every saved note (issue 16)
+            return {indicator_id: (text, author) for indicator_id, text, author in connection.execute(query)}
 
     def commentary_history(self, indicator_id: str, area_code: str) -> list[dict]:
         """Every version of an indicator's commentary for an area, newest first."""
@@ -307,16 +307,33 @@ class Store(VersionedWrites):
 
     def versions(self) -> tuple[tuple, tuple]:
         """figures_version and clinic_version on one connection: asked at every page."""
-        audit = schema.audit
         with self.engine.connect() as connection:
-            figures = tuple(connection.execute(
-                sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
-            ).one())
-            notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
-            kinds = dict(connection.execute(
-                sa.select(audit.c.action, sa.func.max(audit.c.id))
-                .where(audit.c.action.in_(CLINIC_AUDIT_ACTIONS)).group_by(audit.c.action)
-            ).all())
+            return self._versions(connection)
+
+    def versions_and_notes(self, area_code: str, period: str, notes_seen) -> tuple[tuple, tuple, dict | None]:
+        """versions(), and the current commentary per indicator for an area and period
+        ({indicator: (text, author)}) read on the same connection when the newest note is not
+        `notes_seen` (None when it is): the first scorecard after a note pays one query more."""
+        with self.engine.connect() as connection:
+            figures, clinic = self._versions(connection)
+            if clinic[0] == notes_seen:
+                return figures, clinic, None
+            table = schema.commentary
+            rows = connection.execute(
+                sa.select(table.c.indicator_id, table.c.text, table.c.author)
+                .where(table.c.area_code == area_code, table.c.period == period).order_by(table.c.id))
+            return figures, clinic, {indicator_id: (text, author) for indicator_id, text, author in rows}
+
+    def _versions(self, connection: sa.Connection) -> tuple[tuple, tuple]:
+        audit = schema.audit
+        figures = tuple(connection.execute(
+            sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
+        ).one())
+        notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
+        kinds = dict(connection.execute(
+            sa.select(audit.c.action, sa.func.max(audit.c.id))
+            .where(audit.c.action.in_(CLINIC_AUDIT_ACTIONS)).group_by(audit.c.action)
+        ).all())
         targets = kinds.get("target set") or 0
         actions = max(kinds.get("action add") or 0, kinds.get("action update") or 0)
         return figures, (notes, targets, actions)

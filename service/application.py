@@ -60,6 +60,8 @@ class Service:
         # Judged against targets, without commentary: a note never rebuilds it (service/clinic_cache.py).
         self._judged = Memo(self._judged_scorecard, size=64)
         self._last_judged = clinic_cache.LastJudged(size=64)
+        # (area, quarter) -> (newest note id, its notes): the overlay's commentary, read with the versions.
+        self._notes_seen = clinic_cache.Bounded(size=256)
         self._national = Memo(self._national_figures, size=1)
         # Once per data version: a load or a revert can add or take away benchmark indicators.
         self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
@@ -161,7 +163,10 @@ class Service:
     def scorecard(self, area: str, quarter: Period, framework: str = "ecm", outcome: str | None = None) -> Scorecard:
         """Cached until the data or the disclosure rules change. The same object comes back
         for the same choice, so pages can keep what they drew from it."""
-        figures, clinic = self.store.versions()
+        seen = self._notes_seen.get((area, quarter.label))
+        figures, clinic, notes = self.store.versions_and_notes(area, quarter.label, seen[0] if seen else None)
+        if notes is not None:  # read with the versions, for the commentary laid over the scorecard
+            self._notes_seen[(area, quarter.label)] = (clinic[0], notes)
         return self._cached((*figures, disclosure.rules(self.store)), clinic, area, quarter, framework, outcome)
 
     def data_version(self) -> tuple:
@@ -182,7 +187,9 @@ class Service:
             whole = self._cached(version, clinic, area, quarter, framework, None)
             return replace(whole, rows=[row for row in whole.rows if row.outcome_area == outcome])
         judged = self._judged(version, clinic[1], area, quarter, framework)
-        return clinic_cache.with_commentary(self.store, judged)
+        seen = self._notes_seen.get((area, quarter.label))
+        notes = seen[1] if seen and seen[0] == clinic[0] else None
+        return clinic_cache.with_commentary(self.store, judged, notes)
 
     def _judged_scorecard(self, version, _targets, area, quarter, framework) -> Scorecard:
         """A target change re-judges only the indicators whose targets changed."""

@@ -63,9 +63,31 @@ class LastJudged:
         return card
 
 
-def with_commentary(store: Store, card: Scorecard) -> Scorecard:
-    """The scorecard with each row's current commentary and its author."""
-    notes = store.current_commentary(card.area.code, card.quarter.label, [row.indicator_id for row in card.rows])
+class Bounded:
+    """A small dict that forgets its oldest entries; safe for a web server's threads."""
+
+    def __init__(self, size: int):
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key):
+        with self._lock:
+            return self._values.get(key)
+
+    def __setitem__(self, key, value) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+
+def with_commentary(store: Store, card: Scorecard, notes: dict | None = None) -> Scorecard:
+    """The scorecard with each row's current commentary and its author; `notes` as
+    Store.versions_and_notes read them, else read here."""
+    if notes is None:
+        notes = store.current_commentary(card.area.code, card.quarter.label, [row.indicator_id for row in card.rows])
     rows = []
     for row in card.rows:
         text, author = notes.get(row.indicator_id, (None, None))

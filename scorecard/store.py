@@ -32,8 +32,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "scorecard.duckdb"
 DB_ENVIRONMENT_VARIABLE = "SCORECARD_DB"
 # Observation columns read for figures, with the source and how the publisher rounded counts.
-# Audit entries the clinic writes (a target, an action), whose newest id versions caches.
-CLINIC_AUDIT_ACTIONS = ("target set", "action add", "action update")
+# Audit entries the clinic writes, whose newest id versions caches: a target, an action, and
+# what changes a row's signals without a load (SPC rebases, where a branch adds them).
+CLINIC_AUDIT_ACTIONS = ("target set", "action add", "action update", "spc rebase", "spc rebase remove")
 FIGURE_COLUMNS = [
     "indicator_id", "area_code", "period", "breakdown", "period_type", "period_start",
     "period_end", "numerator", "denominator", "value", "status", "load_id",
@@ -301,8 +302,9 @@ class Store(VersionedWrites):
         return self.versions()[0]
 
     def clinic_version(self) -> tuple:
-        """(newest commentary, newest target change, newest action change): each changes
-        when the clinic saves one, so a cache redoes only what that changes."""
+        """(newest commentary, newest target change, newest action change, newest change that
+        re-judges every row): each changes when the clinic saves one, so a cache redoes only
+        what that changes."""
         return self.versions()[1]
 
     def versions(self) -> tuple[tuple, tuple]:
@@ -336,7 +338,8 @@ class Store(VersionedWrites):
         ).all())
         targets = kinds.get("target set") or 0
         actions = max(kinds.get("action add") or 0, kinds.get("action update") or 0)
-        return figures, (notes, targets, actions)
+        rejudge = max(kinds.get("spc rebase") or 0, kinds.get("spc rebase remove") or 0)
+        return figures, (notes, targets, actions, rejudge)
 
     # Reads --------------------------------------------------------------------------
 

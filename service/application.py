@@ -186,17 +186,19 @@ class Service:
         if outcome is not None:  # cut from the whole framework's, so moving between outcome areas is free
             whole = self._cached(version, clinic, area, quarter, framework, None)
             return replace(whole, rows=[row for row in whole.rows if row.outcome_area == outcome])
-        judged = self._judged(version, clinic[1], area, quarter, framework)
+        judged = self._judged((*version, clinic[3]), clinic[1], area, quarter, framework)
         seen = self._notes_seen.get((area, quarter.label))
         notes = seen[1] if seen and seen[0] == clinic[0] else None
         return clinic_cache.with_commentary(self.store, judged, notes)
 
     def _judged_scorecard(self, version, _targets, area, quarter, framework) -> Scorecard:
-        """A target change re-judges only the indicators whose targets changed."""
+        """A target change re-judges only the indicators whose targets changed. `version` is
+        the figures version and, last, the newest change that re-judges every row."""
+        figures = version[:-1]
         return self._last_judged.judged(
             (version, area, quarter, framework), self.store, area, [r.id for r in self.catalogue],
             lambda only: quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework,
-                                             only=only, national=self._national(version)),
+                                             only=only, national=self._national(figures)),
         )
 
     def _national_figures(self, version) -> NationalFigures:

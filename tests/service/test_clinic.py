@@ -217,3 +217,21 @@ def test_the_targets_form_reads_a_tolerance_as_absolute_or_percent(service):
     assert saved("5%") == (5.0, "percent")
     assert saved("") == (5.0, "percent")  # blank keeps it and its type
     assert saved("none") == (None, "percent")
+
+
+def test_a_change_that_rejudges_every_row_rebuilds_the_scorecard_but_not_the_national_figures(service, monkeypatch):
+    """What changes a row's signals without a load (an SPC rebase, audited where a branch adds
+    them) judges the whole scorecard again, still from the national figures already built."""
+    from scorecard.versioned import record_audit
+    from service import application
+
+    card = service.scorecard(DUDLEY, QUARTER)
+    national = service.national()
+    built = []
+    real = application.quarterly_scorecard
+    monkeypatch.setattr(application, "quarterly_scorecard",
+                        lambda *args, **kwargs: built.append(kwargs.get("only")) or real(*args, **kwargs))
+    with service.store.engine.begin() as connection:
+        record_audit(connection, "anna", "spc rebase", f"{JUDGED} {DUDLEY} 2024-25", None, "New front door")
+    again = service.scorecard(DUDLEY, QUARTER)
+    assert built == [None] and again is not card and service.national() is national

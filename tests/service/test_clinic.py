@@ -235,3 +235,16 @@ def test_a_change_that_rejudges_every_row_rebuilds_the_scorecard_but_not_the_nat
         record_audit(connection, "anna", "spc rebase", f"{JUDGED} {DUDLEY} 2024-25", None, "New front door")
     again = service.scorecard(DUDLEY, QUARTER)
     assert built == [None] and again is not card and service.national() is national
+
+
+def test_reverting_a_load_that_revised_a_target_keeps_the_target_the_clinic_set_since(service):
+    """Load 2 revises load 1's target; the clinic then sets it; reverting load 2 must neither
+    fail nor undo the clinic's decision."""
+    revised = pd.DataFrame([{"indicator_id": OTHER, "area_code": DUDLEY, "period": "2024-25", "value": 28.0,
+                             "tolerance": 1.0, "tolerance_type": "absolute"}])
+    second = load(service.store, {"target": revised})
+    clinic_targets.set_target(service, "anna", indicator_id=OTHER, value="25", period="2024-25")
+    service.revert(second, by="test")
+    row = next(row for row in clinic_targets.target_records(service, DUDLEY) if row["indicator_id"] == OTHER)
+    assert (row["value"], row["tolerance"]) == (25.0, 1.0)
+    assert len(service.store.table(schema.target_revision)) == 0

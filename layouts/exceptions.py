@@ -1,22 +1,38 @@
-"""Exceptions: the indicators that meet the exception rule (data/exceptions.yaml), each with
-why, its sentence and its commentary, which analysts write and edit here. Every version is
-kept with its author and time."""
+"""Exceptions: the indicators that meet the exception rule (data/exceptions.yaml), each in a
+compact block with why, its comparators, its commentary (once, with author and time) and the
+clinic's actions. Rows that could not be judged are counted: no exceptions among the judged
+is never "no exceptions" while judgements are missing. Overdue actions are listed first."""
 
 import dash
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash import dcc, html
 
+from layouts import _action_list, _commentary
+from layouts._action_list import actions_box, status_badge
+from layouts._commentary import commentary_box
+from layouts._judgement import gaps_notice
 from layouts._parts import (
-    chosen, direction_badge, no_data, number, page, problem_page, rag_badge, significance_badge, spc_badges, state_of,
+    chosen,
+    direction_badge,
+    no_data,
+    number,
+    page,
+    problem_page,
+    rag_badge,
+    significance_badge,
+    spc_badges,
+    state_of,
     trend_badge,
 )
 from layouts._projector import projector_nav
-from layouts._state import from_search, href, is_projector
-from service import actions
+from layouts._state import href, is_projector
+from service import clinic_actions, judgements
 from service.errors import NotAllowed
-from service.settings import value
 from service.shared import shared
 
 dash.register_page(__name__, path="/exceptions", title="Exceptions - Scorecard", name="Exceptions", order=2, nav=True)
+# The clinic's commentary and action buttons, wherever they are drawn (the Indicator page too).
+_commentary.register()
+_action_list.register()
 
 
 def layout(**query):
@@ -25,21 +41,57 @@ def layout(**query):
         card = chosen({**state, "outcome": None} if is_projector(state) else state)
     except NotAllowed as problem:
         return problem_page("/exceptions", state, "Exceptions", problem)
-    rows = shared().exceptions(card)
+    service = shared()
+    rows = service.exceptions(card)
+    actions = clinic_actions.actions_in(service, card.area.code, card.quarter)
+    notes = service.commentary_notes(card.area.code, card.quarter.label, [row.indicator_id for row in rows])
     intro = html.Div([
         html.P(f"{card.area.name}, {card.quarter.label}: the indicators that meet any of these.", className="lede"),
-        html.Ul([html.Li(rule) for rule in shared().exception_rules()], className="exception-rules"),
+        html.Ul([html.Li(rule) for rule in service.exception_rules()], className="exception-rules"),
     ])
-    if not rows:
-        body = html.Div([intro, no_data("There are no exceptions this quarter.")])
+    gaps = judgements.gaps(card)
+    parts = [intro, *[part for part in [gaps_notice(card, state)] if part is not None], *overdue(actions, card, state)]
+    if not rows and not any(row.period_label for row in card.rows):
+        parts = [intro, no_data(f"There are no figures for {card.area.name} up to {card.quarter.label}, so nothing "
+                                "can be judged. Load a workbook, or choose another quarter.")]
+    elif not rows:
+        parts.append(no_data(nothing_met(gaps, len(card.rows))))
     elif is_projector(state):
-        body = html.Div([intro, projector_table(rows, card)])
+        parts.append(projector_table(rows, card))
     else:
-        body = html.Div([intro, *[exception(row, card, state) for row in rows]])
+        by_indicator = clinic_actions.by_indicator(actions)
+        parts += [exception(row, state, notes.get(row.indicator_id), by_indicator.get(row.indicator_id, []))
+                  for row in rows]
+    body = html.Div(parts)
     if is_projector(state):
         here = href("/exceptions", state, outcome=None, view="projector")
         body = html.Div([body, projector_nav(state, here)])
     return page("/exceptions", state, "Exceptions", body)
+
+
+def nothing_met(gaps: judgements.Gaps, total: int) -> str:
+    """Never "no exceptions" while some rows could not be judged."""
+    if not gaps.unjudged:
+        return "There are no exceptions this quarter."
+    judged = total - gaps.unjudged
+    return (f"None of the {judged} indicators that could be judged meets these, but {gaps.unjudged} of {total} "
+            "could not be judged (see above), so this is not a clean bill of health.")
+
+
+def overdue(actions, card, state) -> list:
+    late = [action for action in actions if action.status == "overdue"]
+    if not late:
+        return []
+    titles = {row.indicator_id: row.short_title for row in card.rows}
+    return [html.Section([
+        html.H2(f"Overdue actions ({len(late)})"),
+        html.Ul([html.Li([
+            status_badge("overdue"), " ",
+            dcc.Link(titles.get(action.indicator_id, action.indicator_id),
+                     href=href("/indicator", state, indicator=action.indicator_id, view=None)),
+            f": {action.what} — {action.owner}, due {action.due:%d %b %Y}.",
+        ]) for action in late], className="actions"),
+    ], className="overdue-actions", id="overdue-actions")]
 
 
 def projector_table(rows, card) -> html.Table:
@@ -65,55 +117,33 @@ def projector_table(rows, card) -> html.Table:
     ], className="table exceptions-table")
 
 
-def exception(row, card, state) -> html.Section:
-    key = {"indicator": row.indicator_id}
-    editor = [] if is_projector(state) else [
-        html.Label([
-            html.Span(f"Commentary on {row.short_title}", className="picker-label"),
-            dcc.Textarea(id={"type": "note-text", **key}, value=row.commentary or "", rows=3, className="note-text",
-                         maxLength=value("commentary_length", shared().store)),
-        ]),
-        html.Button("Save commentary", id={"type": "note-save", **key}, className="button", n_clicks=0),
-        html.P("", id={"type": "note-status", **key}, role="status", className="note-status"),
-    ]
-    said = html.Blockquote([
-        html.P(row.commentary),
-        html.Footer(f"{row.commentary_author}"),
-    ], className="commentary") if row.commentary else html.P("No commentary yet.", className="no-data")
-    return html.Section([
-        html.H2(dcc.Link(row.short_title, href=href("/indicator", state, indicator=row.indicator_id, view=None))),
-        html.P([
+def exception(row, state, note, actions) -> html.Section:
+    """One exception in a few lines: figures and comparators on the left, commentary and
+    actions on the right (stacked on a narrow screen)."""
+    decimals = row.decimals
+    figures = html.Div([
+        html.Div([html.H2(dcc.Link(row.short_title, href=href("/indicator", state, indicator=row.indicator_id,
+                                                              view=None)), className="exception-title"),
+                  html.P([
             rag_badge(row.rag), " ", direction_badge(row.direction), " ",
-            html.Span(f"{row.shown} ({row.period_label})", className="figure"),
-            html.Span(f" against a target of {number(row.target, row.decimals)}" if row.target is not None else ""),
-            html.Span(f"; {row.outcome_area_title}", className="period"),
-        ], className="exception-summary"),
-        html.P([html.Strong("Why: "), "; ".join(row.exception_reasons) + "."], className="exception-why"),
-        html.P(row.narrative, className="narrative"),
+            html.Strong(row.shown, className="figure-inline"), f" ({row.period_label})",
+            f"; target {number(row.target, decimals)}" if row.target is not None else "",
+        ], className="exception-summary")], className="exception-head"),
+        html.P([html.Strong("Why: "), "; ".join(row.exception_reasons) + ". ",
+                html.Span(row.narrative or "", className="narrative")], className="exception-why"),
         html.P([
-            "England: ", significance_badge(row.vs_england, "England"), " Neighbours: ",
-            significance_badge(row.vs_neighbours, "neighbours"), " Recent trend: ", trend_badge(row.recent_trend),
-            " Variation and assurance: ", spc_badges(row.spc_variation, row.spc_assurance, row.spc_trial),
+            f"England {number(row.england, decimals)} ", significance_badge(row.vs_england, "England"),
+            f" · Region {number(row.region, decimals)} ", significance_badge(row.vs_region, "the region"),
+            f" · Neighbours {number(row.sn_mean, decimals)} ", significance_badge(row.vs_neighbours, "neighbours"),
+            f" · {row.quartile} band, rank {row.rank} of {row.rank_of}" if row.rank else "",
+            " · Recent trend: ", trend_badge(row.recent_trend), " · Variation: ",
+            spc_badges(row.spc_variation, row.spc_assurance, row.spc_trial),
+            html.Span(f" · {row.outcome_area_title}", className="muted"),
         ], className="exception-signals"),
-        html.Div(said, id={"type": "note-shown", **key}),
-        *editor,
-    ], className=f"exception exception-{row.rag.replace(' ', '-')}", id=f"note-{row.indicator_id}")
-
-
-@callback(
-    Output({"type": "note-status", "indicator": MATCH}, "children"),
-    Output({"type": "note-shown", "indicator": MATCH}, "children"),
-    Input({"type": "note-save", "indicator": MATCH}, "n_clicks"),
-    State({"type": "note-text", "indicator": MATCH}, "value"),
-    State("nav", "search"),
-    prevent_initial_call=True,
-)
-def save_commentary(clicks, text, search):
-    if not clicks:
-        raise dash.exceptions.PreventUpdate
-    try:
-        author = actions.save_commentary(shared(), ctx.triggered_id["indicator"], from_search(search), text)
-    except NotAllowed as problem:
-        return str(problem), dash.no_update
-    shown = html.Blockquote([html.P(text.strip()), html.Footer(author)], className="commentary")
-    return f"Saved by {author}. Earlier versions are kept.", shown
+    ], className="exception-figures")
+    clinic = html.Div([
+        commentary_box(row.indicator_id, row.short_title, note),
+        actions_box(row.indicator_id, row.short_title, actions),
+    ], className="exception-clinic")
+    return html.Section([figures, clinic], className=f"exception exception-{row.rag.replace(' ', '-')}",
+                        id=f"note-{row.indicator_id}", **{"aria-label": row.short_title})

@@ -5,6 +5,7 @@ import dash
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from layouts._commentary import indicator_section
 from layouts._parts import direction_badge, no_data, number, page, problem_page, rag_badge, state_of
 from layouts._state import href
 from service.errors import NotAllowed
@@ -51,9 +52,10 @@ def layout(**query):
         figures_table(detail),
         symbol_legend(detail),
         *localities(detail, state),
+        *indicator_section(indicator, state),  # this quarter's commentary, with its editor
         html.H2("About this indicator"),
         about,
-        *history(detail),
+        *history(detail, quarter.label),
     ])
     return page("/indicator", state, indicator.title, body)
 
@@ -198,10 +200,13 @@ def localities(detail, state) -> list:
     ], className="table")]
 
 
-def history(detail) -> list:
-    if not detail.commentary_history:
+def history(detail, shown_quarter: str) -> list:
+    """Earlier quarters' commentary and earlier versions: the current one is shown above, once."""
+    current = next((note for note in detail.commentary_history if note["period"] == shown_quarter), None)
+    earlier = [note for note in detail.commentary_history if note is not current]
+    if not earlier:
         return []
-    return [html.H2("Commentary, newest first"), html.Ul([
+    return [html.H2("Earlier commentary, newest first"), html.Ul([
         html.Li([html.Strong(f"{note['period']}, {note['author']}, {note['written_at']:%d %b %Y %H:%M}: "), note["text"]])
-        for note in detail.commentary_history
+        for note in earlier
     ], className="history")]

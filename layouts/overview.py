@@ -3,6 +3,7 @@
 import dash
 from dash import dcc, html
 
+from layouts._judgement import gaps_notice
 from layouts._parts import chosen, direction_badge, no_data, page, problem_page, rag_badge, state_of
 from layouts._state import href
 from service.errors import NotAllowed
@@ -44,6 +45,7 @@ def layout(**query):
     ]
     body = html.Div([
         html.P(heading, className="lede"),
+        gaps_notice(card, state),  # no RAG is not "all well": say how many lack a target
         html.Div(tiles, className="tiles"),
         html.H2("Biggest movers since the previous figure"),
         html.Table([

@@ -6,9 +6,21 @@ from collections import OrderedDict
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html
 
+from layouts._commentary import note_link
+from layouts._judgement import gaps_notice, rag_cell
 from layouts._parts import (
-    chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, significance_badge, sparkline,
-    spc_badges, state_of, trend_badge,
+    chosen,
+    direction_badge,
+    no_data,
+    number,
+    page,
+    picker,
+    problem_page,
+    significance_badge,
+    sparkline,
+    spc_badges,
+    state_of,
+    trend_badge,
 )
 from layouts._projector import projector_nav
 from layouts._state import href, is_projector
@@ -49,6 +61,7 @@ def layout(**query):
     body = html.Div([
         html.P(f"{card.area.name}, {card.quarter.label}. Each figure is the latest available at the end of the "
                "quarter, with its own period.", className="lede"),
+        gaps_notice(card, state),
         html.Div(scorecard_table(card, state, rag, text, order), id="scorecard-table"),
         legend(),
         downloads(state),
@@ -100,11 +113,7 @@ def with_localities() -> set[str]:
 
 def _row_cells(row, state) -> dict:
     decimals = row.decimals
-    note = ""
-    if row.commentary:
-        note = html.A("Note", href=href("/exceptions", state) + f"#note-{row.indicator_id}",
-                        title=row.commentary, className="note-marker",
-                        **{"aria-label": f"Commentary on {row.short_title}"})
+    note = note_link(row, state)  # the note, or a link to write one on the Indicator page
     cells = [
         html.Th([
             dcc.Link(row.short_title, href=href("/indicator", state, indicator=row.indicator_id)),
@@ -117,7 +126,7 @@ def _row_cells(row, state) -> dict:
         html.Td([row.previous_shown, html.Span(row.previous_period or "", className="period")]),
         html.Td([row.year_ago_shown, html.Span(row.year_ago_period or "", className="period")]),
         html.Td(number(row.target, decimals)),
-        html.Td(rag_badge(row.rag)),
+        html.Td(rag_cell(row)),  # with why, where there is no RAG
         html.Td(direction_badge(row.direction)),
         html.Td([*_listed(_compared(row.england, decimals, row, "England")), html.Br(),
                  significance_badge(row.vs_england, "England")]),

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 # 2: users and the audit log. 3: every observation and population names its source, and
 # several sources may give one figure. 4: API tokens. 5: SPC rebases; board packs, frozen as
 # presented; the home LA's localities (wards, townships, area partnerships) as the analyst
-# loads them. create_schema adds missing tables, then records the version.
+# loads them; who agreed each target, and the clinic's actions on exceptions. create_schema
+# adds missing tables, then records the version.
 SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
@@ -328,4 +329,41 @@ locality = sa.Table(
     sa.Column("kind", sa.String, nullable=False),  # ward, township, area partnership, locality
     sa.Column("parent_code", sa.String, nullable=False),
     sa.Column("la_code", sa.String, nullable=False),
+)
+
+# The performance clinic (issue 16) -------------------------------------------------------
+
+# Who agreed a target set in the clinic, beside the target row it describes (the target table
+# keeps its shape, so loads and reverts are unchanged). A target a template load wrote has none.
+target_agreement = sa.Table(
+    "target_agreement",
+    metadata,
+    sa.Column("indicator_id", sa.String, primary_key=True),
+    sa.Column("area_code", sa.String, primary_key=True),
+    sa.Column("period", sa.String, primary_key=True),
+    sa.Column("agreed_by", sa.String),
+    sa.Column("set_by", sa.String, nullable=False),
+    sa.Column("set_at", sa.DateTime, nullable=False),
+)
+
+# An action on an exception: what, who owns it, when it is due. It is shown from the quarter it
+# was raised in until the quarter it was marked done (carried forward until then); "overdue"
+# is worked out from the due date, never stored. Every change is in the audit log.
+action_item_seq = sa.Sequence("action_item_id_seq")
+action_item = sa.Table(
+    "action_item",
+    metadata,
+    sa.Column("id", sa.Integer, action_item_seq, primary_key=True, server_default=action_item_seq.next_value()),
+    sa.Column("indicator_id", sa.String, nullable=False),
+    sa.Column("area_code", sa.String, nullable=False),
+    sa.Column("raised_quarter", sa.String, nullable=False),  # '2025-26 Q2'
+    sa.Column("raised_start", sa.Date, nullable=False),  # that quarter's first day, to compare
+    sa.Column("what", sa.String, nullable=False),
+    sa.Column("owner", sa.String, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("status", sa.String, nullable=False),  # open, done
+    sa.Column("done_quarter", sa.String),
+    sa.Column("done_start", sa.Date),
+    sa.Column("updated_by", sa.String, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
 )

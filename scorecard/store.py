@@ -8,6 +8,7 @@ run the same code. Every write is one transaction.
 
 import contextlib
 import json
+import math
 import os
 import re
 import threading
@@ -33,6 +34,9 @@ from scorecard.versioned import (  # noqa: F401 - Batch, Change and RevertError 
 DEFAULT_DB_NAME = "scorecard.duckdb"  # in the data folder (the setting data_folder)
 LOCAL_INDICATORS_AUDITED = "local_indicators_audited"  # bookkeeping, not a setting
 # Observation columns read for figures, with the source and how the publisher rounded counts.
+# Audit entries the clinic writes, whose newest id versions caches: a target, an action, and
+# what changes a row's signals without a load (SPC rebases, where a branch adds them).
+CLINIC_AUDIT_ACTIONS = ("target set", "action add", "action update", "spc rebase", "spc rebase remove")
 FIGURE_COLUMNS = [
     "indicator_id", "area_code", "period", "breakdown", "period_type", "period_start",
     "period_end", "numerator", "denominator", "value", "status", "load_id",
@@ -434,12 +438,12 @@ class Store(VersionedWrites):
     def current_commentary(self, area_code: str, period: str, indicator_ids: list[str]) -> dict[str, tuple[str, str]]:
         """Indicator -> (text, author) of the newest version of each indicator's commentary."""
         table = schema.commentary
-        rows = self.frame(
-            sa.select(table.c.indicator_id, table.c.text, table.c.author, table.c.id)
-            .where(table.c.area_code == area_code, table.c.period == period, table.c.indicator_id.in_(indicator_ids))
-            .order_by(table.c.id)
-        )
-        return {row.indicator_id: (row.text, row.author) for row in rows.itertuples()}
+        query = (sa.select(table.c.indicator_id, table.c.text, table.c.author)
+                 .where(table.c.area_code == area_code, table.c.period == period,
+                        table.c.indicator_id.in_(indicator_ids))
+                 .order_by(table.c.id))
+        with self.engine.connect() as connection:  # no frame: read after every saved note (issue 16)
+            return {indicator_id: (text, author) for indicator_id, text, author in connection.execute(query)}
 
     def spc_rebases(self, indicator_id: str | None = None, area_code: str | None = None) -> list[dict]:
         """Recorded SPC rebases, oldest period first; all of them, or one indicator's or area's."""
@@ -490,16 +494,53 @@ class Store(VersionedWrites):
         ).drop_duplicates(["indicator_id", "area_code", "period"], keep="last")
 
     def data_version(self) -> tuple:
-        """Changes whenever a load, a revert, a commentary edit or an SPC rebase happens: a cache key."""
+        """Changes whenever a load, a revert or a commentary edit happens: a cache key."""
+        figures, clinic = self.versions()
+        return (*figures, clinic[0])
+
+    def figures_version(self) -> tuple:
+        """Changes with a load or a revert only: what the national figures depend on."""
+        return self.versions()[0]
+
+    def clinic_version(self) -> tuple:
+        """(newest commentary, newest target change, newest action change, newest change that
+        re-judges every row): each changes when the clinic saves one, so a cache redoes only
+        what that changes."""
+        return self.versions()[1]
+
+    def versions(self) -> tuple[tuple, tuple]:
+        """figures_version and clinic_version on one connection: asked at every page."""
         with self.engine.connect() as connection:
-            loads = connection.execute(
-                sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
-            ).one()
-            notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
-            rebases = connection.execute(
-                sa.select(sa.func.count(), sa.func.max(schema.spc_rebase.c.set_at))
-            ).one()
-        return (*loads, notes, *rebases)
+            return self._versions(connection)
+
+    def versions_and_notes(self, area_code: str, period: str, notes_seen) -> tuple[tuple, tuple, dict | None]:
+        """versions(), and the current commentary per indicator for an area and period
+        ({indicator: (text, author)}) read on the same connection when the newest note is not
+        `notes_seen` (None when it is): the first scorecard after a note pays one query more."""
+        with self.engine.connect() as connection:
+            figures, clinic = self._versions(connection)
+            if clinic[0] == notes_seen:
+                return figures, clinic, None
+            table = schema.commentary
+            rows = connection.execute(
+                sa.select(table.c.indicator_id, table.c.text, table.c.author)
+                .where(table.c.area_code == area_code, table.c.period == period).order_by(table.c.id))
+            return figures, clinic, {indicator_id: (text, author) for indicator_id, text, author in rows}
+
+    def _versions(self, connection: sa.Connection) -> tuple[tuple, tuple]:
+        audit = schema.audit
+        figures = tuple(connection.execute(
+            sa.select(sa.func.count(), sa.func.max(schema.load.c.id), sa.func.max(schema.load.c.reverted_at))
+        ).one())
+        notes = connection.execute(sa.select(sa.func.max(schema.commentary.c.id))).scalar()
+        kinds = dict(connection.execute(
+            sa.select(audit.c.action, sa.func.max(audit.c.id))
+            .where(audit.c.action.in_(CLINIC_AUDIT_ACTIONS)).group_by(audit.c.action)
+        ).all())
+        targets = kinds.get("target set") or 0
+        actions = max(kinds.get("action add") or 0, kinds.get("action update") or 0)
+        rejudge = max(kinds.get("spc rebase") or 0, kinds.get("spc rebase remove") or 0)
+        return figures, (notes, targets, actions, rejudge)
 
     # Reads --------------------------------------------------------------------------
 
@@ -715,6 +756,94 @@ class Store(VersionedWrites):
             if changed:
                 record_audit(connection, by, "board pack sign-off", f"pack {pack_id}", None, "signed off")
             return bool(changed)
+    # The performance clinic: targets set by hand, actions, commentary with its time ---
+
+    def set_target(self, indicator_id: str, area_code: str, period: str, value: float,
+                   tolerance: float | None, tolerance_type: str, agreed_by: str | None, who: str) -> dict | None:
+        """Write one target (no load: load_id stays empty, so reverting a load never undoes it)
+        and who agreed it, in one transaction with its audit entry; the row it replaced, if any.
+        Nothing is written when nothing differs."""
+        table, agreement = schema.target, schema.target_agreement
+        key = {"indicator_id": indicator_id, "area_code": area_code, "period": period}
+        where = [table.c[name] == wanted for name, wanted in key.items()]
+        with self.one_writer(), self.engine.begin() as connection:
+            self.serialise(connection)
+            found = connection.execute(sa.select(table).where(*where)).first()
+            agreed = connection.execute(sa.select(agreement.c.agreed_by).where(
+                *[agreement.c[name] == wanted for name, wanted in key.items()])).scalar()
+            before = None if found is None else {**dict(found._mapping), "agreed_by": agreed}
+            after = {**key, "value": value, "tolerance": tolerance, "tolerance_type": tolerance_type,
+                     "agreed_by": agreed_by}
+            if before is not None and all(_same(before[name], after[name]) for name in
+                                          ("value", "tolerance", "tolerance_type", "agreed_by")):
+                return before
+            connection.execute(table.delete().where(*where))
+            connection.execute(table.insert().values(**{name: after[name] for name in after if name != "agreed_by"},
+                                                     load_id=None))
+            self._upsert(connection, agreement, [{**key, "agreed_by": agreed_by, "set_by": who,
+                                                  "set_at": datetime.now().replace(microsecond=0)}])
+            record_audit(connection, who, "target set", f"{indicator_id} {area_code} {period}",
+                         target_words(before), target_words(after))
+        return before
+
+    def all_targets(self, area_code: str | None = None) -> pd.DataFrame:
+        """Every target (for one area, or all), with who agreed and set it where the clinic did."""
+        table, agreement = schema.target, schema.target_agreement
+        joined = table.outerjoin(agreement, sa.and_(
+            agreement.c.indicator_id == table.c.indicator_id, agreement.c.area_code == table.c.area_code,
+            agreement.c.period == table.c.period))
+        query = sa.select(table, agreement.c.agreed_by, agreement.c.set_by, agreement.c.set_at).select_from(joined)
+        if area_code is not None:
+            query = query.where(table.c.area_code == area_code)
+        return self.frame(query.order_by(table.c.area_code, table.c.indicator_id, table.c.period))
+
+    def add_action(self, fields: dict, who: str) -> int:
+        """A new action (indicator, area, raised quarter and its start, what, owner, due)."""
+        table = schema.action_item
+        with self.engine.begin() as connection:
+            new_id = int(connection.execute(table.insert().returning(table.c.id).values(
+                **fields, status="open", updated_by=who, updated_at=datetime.now().replace(microsecond=0),
+            )).scalar())
+            record_audit(connection, who, "action add", f"action {new_id}: {fields['indicator_id']} "
+                         f"{fields['area_code']}", None, action_words(fields | {"status": "open"}))
+        return new_id
+
+    def update_action(self, action_id: int, changes: dict, who: str) -> tuple[dict, dict] | None:
+        """Change an action's what, owner, due date or status (and when it was done); the row
+        before and after, or None when there is no such action. Audited with both."""
+        table = schema.action_item
+        with self.engine.begin() as connection:
+            found = connection.execute(sa.select(table).where(table.c.id == action_id)).first()
+            if found is None:
+                return None
+            before = dict(found._mapping)
+            after = {**before, **changes}
+            if all(_same(before[name], after[name]) for name in changes):
+                return before, after
+            connection.execute(table.update().where(table.c.id == action_id).values(
+                **changes, updated_by=who, updated_at=datetime.now().replace(microsecond=0)))
+            record_audit(connection, who, "action update", f"action {action_id}: {before['indicator_id']} "
+                         f"{before['area_code']}", action_words(before), action_words(after))
+        return before, after
+
+    def actions_for(self, area_code: str, indicator_ids: list[str] | None = None) -> list[dict]:
+        """Every action for an area (or some of its indicators), oldest first."""
+        table = schema.action_item
+        query = sa.select(table).where(table.c.area_code == area_code)
+        if indicator_ids is not None:
+            query = query.where(table.c.indicator_id.in_(indicator_ids))
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query.order_by(table.c.id))]
+
+    def commentary_notes(self, area_code: str, period: str, indicator_ids: list[str] | None = None) -> dict[str, dict]:
+        """Indicator -> the current version of its commentary: text, author, written_at."""
+        table = schema.commentary
+        query = (sa.select(table.c.indicator_id, table.c.text, table.c.author, table.c.written_at)
+                 .where(table.c.area_code == area_code, table.c.period == period).order_by(table.c.id))
+        if indicator_ids is not None:
+            query = query.where(table.c.indicator_id.in_(indicator_ids))
+        with self.engine.connect() as connection:
+            return {row.indicator_id: dict(row._mapping) for row in connection.execute(query)}
 
     # Backup and restore -------------------------------------------------------------
 
@@ -762,3 +891,30 @@ def _move_sequence_past(connection, sequence: sa.Sequence, highest: int) -> None
 def records(frame: pd.DataFrame) -> Iterable[dict]:
     """Rows of a frame as dicts with None for missing values."""
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _same(first, second) -> bool:
+    """Equal, counting None and NaN as the same nothing."""
+    if _nothing(first) or _nothing(second):
+        return _nothing(first) and _nothing(second)
+    return first == second
+
+
+def _nothing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def target_words(row: dict | None) -> str | None:
+    """A target as the audit log keeps it: 'target 12, tolerance 1 (absolute), agreed by ...'."""
+    if row is None:
+        return None
+    tolerance = row.get("tolerance")
+    words = f"target {row['value']:g}, " + (
+        "no tolerance" if _nothing(tolerance)
+        else f"tolerance {tolerance:g} ({row.get('tolerance_type') or 'absolute'})")
+    return words + (f", agreed by {row['agreed_by']}" if row.get("agreed_by") else "")
+
+
+def action_words(row: dict) -> str:
+    """An action as the audit log keeps it."""
+    return f"{row['what']}; owner {row['owner']}; due {row['due']:%d %b %Y}; {row['status']}"

@@ -157,14 +157,13 @@ class VersionedWrites:
             for current, revision in schema.VERSIONED.values():
                 connection.execute(current.delete().where(current.c.load_id == load_id))
                 restored = [column.name for column in current.columns]
-                connection.execute(
-                    current.insert().from_select(
-                        restored,
-                        sa.select(*[revision.c[name] for name in restored]).where(
-                            revision.c.superseded_by_load == load_id
-                        ),
-                    )
+                earlier = sa.select(*[revision.c[name] for name in restored]).where(
+                    revision.c.superseded_by_load == load_id
                 )
+                if current is schema.target:  # a target the clinic set since (no load) stands
+                    keys = [column.name for column in current.primary_key.columns]
+                    earlier = earlier.where(~sa.exists().where(*[current.c[key] == revision.c[key] for key in keys]))
+                connection.execute(current.insert().from_select(restored, earlier))
                 connection.execute(revision.delete().where(revision.c.superseded_by_load == load_id))
             connection.execute(schema.commentary.delete().where(schema.commentary.c.load_id == load_id))
             connection.execute(

@@ -23,7 +23,7 @@ from scorecard.reconcile import COLUMNS as RECONCILE_COLUMNS
 from scorecard.reconcile import Reconciliation, reconciliation
 from scorecard.reference import benchmark_indicators, sync_reference
 from scorecard.store import MissingDatabaseError, RevertError, Store, database_url
-from service import arguments, audit, council, detail, settings, summaries
+from service import arguments, audit, clinic_cache, council, detail, settings, summaries
 from service.errors import NotAllowed
 from service.memo import Memo
 
@@ -60,6 +60,11 @@ class Service:
         self.catalogue = council.catalogue_with_local(store, catalogue)
         self.reload_council()
         self._cached = Memo(self._scorecard, size=256)
+        # Judged against targets, without commentary: a note never rebuilds it (service/clinic_cache.py).
+        self._judged = Memo(self._judged_scorecard, size=64)
+        self._last_judged = clinic_cache.LastJudged(size=64)
+        # (area, quarter) -> (newest note id, its notes): the overlay's commentary, read with the versions.
+        self._notes_seen = clinic_cache.Bounded(size=256)
         self._national = Memo(self._national_figures, size=1)
         # Once per data version: a load or a revert can add or take away benchmark indicators.
         self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
@@ -195,10 +200,22 @@ class Service:
     def scorecard(self, area: str, quarter: Period, framework: str | None = None, outcome: str | None = None) -> Scorecard:
         """Cached until the data or the disclosure rules change. The same object comes back
         for the same choice, so pages can keep what they drew from it."""
-        return self._cached(self.data_version(), area, quarter, framework or self.default_framework, outcome)
+        seen = self._notes_seen.get((area, quarter.label))
+        figures, clinic, notes = self.store.versions_and_notes(area, quarter.label, seen[0] if seen else None)
+        if notes is not None:  # read with the versions, for the commentary laid over the scorecard
+            self._notes_seen[(area, quarter.label)] = (clinic[0], notes)
+        return self._cached((*figures, disclosure.rules(self.store)), clinic, area, quarter,
+                            framework or self.default_framework, outcome)
 
     def data_version(self) -> tuple:
-        return (*self.store.data_version(), disclosure.rules(self.store))
+        """Changes with any load, revert, disclosure setting or clinic edit."""
+        figures, clinic = self.store.versions()
+        return (*figures, disclosure.rules(self.store), clinic)
+
+    def figures_version(self) -> tuple:
+        """Changes with a load, a revert or the disclosure rules: never with a clinic edit, so
+        a note or a target does not rebuild the national figures."""
+        return (*self.store.figures_version(), disclosure.rules(self.store))
 
     def shield(self) -> disclosure.Shield:
         """What may be shown (scorecard.disclosure): anything that shows figures applies it,
@@ -206,14 +223,26 @@ class Service:
         return disclosure.shield(self.store, self.catalogue, self.areas)
 
     def national(self) -> NationalFigures:
-        return self._national(self.data_version())
+        return self._national(self.figures_version())
 
-    def _scorecard(self, version, area, quarter, framework, outcome) -> Scorecard:
+    def _scorecard(self, version, clinic, area, quarter, framework, outcome) -> Scorecard:
         if outcome is not None:  # cut from the whole framework's, so moving between outcome areas is free
-            whole = self._cached(version, area, quarter, framework, None)
+            whole = self._cached(version, clinic, area, quarter, framework, None)
             return replace(whole, rows=[row for row in whole.rows if row.outcome_area == outcome])
-        return quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework,
-                                   national=self._national(version))
+        judged = self._judged((*version, clinic[3]), clinic[1], area, quarter, framework)
+        seen = self._notes_seen.get((area, quarter.label))
+        notes = seen[1] if seen and seen[0] == clinic[0] else None
+        return clinic_cache.with_commentary(self.store, judged, notes)
+
+    def _judged_scorecard(self, version, _targets, area, quarter, framework) -> Scorecard:
+        """A target change re-judges only the indicators whose targets changed. `version` is
+        the figures version and, last, the newest change that re-judges every row."""
+        figures = version[:-1]
+        return self._last_judged.judged(
+            (version, area, quarter, framework), self.store, area, [r.id for r in self.catalogue],
+            lambda only: quarterly_scorecard(self.store, self.catalogue, self.areas, area, quarter, framework,
+                                             only=only, national=self._national(figures)),
+        )
 
     def _national_figures(self, version) -> NationalFigures:
         return NationalFigures.build(self.store, self.catalogue, self.areas)
@@ -274,6 +303,10 @@ class Service:
         if len(text) > (longest := settings.value("commentary_length", self.store)):
             raise NotAllowed(f"Commentary is limited to {longest:,} characters.")
         return self.store.add_commentary(indicator_id, area, quarter, text, author)
+
+    def commentary_notes(self, area: str, quarter: str, indicator_ids: list[str] | None = None) -> dict[str, dict]:
+        """The current note per indicator for an area and quarter: text, author, written_at."""
+        return self.store.commentary_notes(area, quarter, indicator_ids)
 
     # Reconciliation ---------------------------------------------------------------------
 
@@ -353,7 +386,7 @@ class Service:
         return [indicator for indicator in self.catalogue_with_benchmarks() if indicator.is_benchmark]
 
     def catalogue_with_benchmarks(self) -> Catalogue:
-        return self._with_benchmarks(self.data_version())
+        return self._with_benchmarks(self.figures_version())
 
     def _catalogue_with_benchmarks(self, version) -> Catalogue:
         extra = [found for found in benchmark_indicators(self.store) if found.id not in self.catalogue.indicators]

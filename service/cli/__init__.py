@@ -10,14 +10,14 @@ import argparse
 import os
 import sys
 
-from service.cli import admin, data, local, pack, settings, setup, show, spc
+from service.cli import admin, data, local, pack, settings, setup, show, spc, targets
 from service.cli.common import UserError
 from service.errors import DatabaseBusyError, NotAllowed
 
 SUBCOMMANDS = [data.add_demo, data.add_load, show.add_show, show.add_indicators, data.add_sources, data.add_loads,
                data.add_revert, data.add_template, admin.add_serve, admin.add_backup, admin.add_restore,
                admin.add_users, admin.add_audit, show.add_reconcile, spc.add_spc, pack.add_pack,
-               settings.add_settings, setup.add_setup, local.add_baskets]
+               settings.add_settings, setup.add_setup, local.add_baskets, targets.add_targets]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ PAGES = {
     "loads": "/loads",
     "indicators": "/indicators",
     "audit": "/audit",
+    "targets": "/targets",
 }
 QUARTER = "2025-26 Q4"
 EES_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
@@ -172,9 +173,10 @@ def test_commentary_saved_and_shown_with_author(app_url, page):
     visit(page, app_url + f"/exceptions?period={QUARTER}")
     first = page.locator("section.exception").first
     title = first.locator("h2").inner_text()
+    first.locator("summary", has_text="commentary").click()  # the editor is folded away: the note shows once
     first.locator("textarea").fill("Checked at clinic: recovery plan agreed.")
     first.get_by_role("button", name="Save commentary").click()
-    expect(first.locator(".note-status")).to_contain_text("Saved by")
+    expect(first.locator(".clinic-commentary .note-status")).to_contain_text("Saved by")
     visit(page, app_url + f"/exceptions?period={QUARTER}")
     again = page.locator("section.exception", has_text=title).first
     expect(again.locator("blockquote")).to_contain_text("recovery plan agreed")

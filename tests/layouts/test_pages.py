@@ -118,7 +118,9 @@ def test_page_for_a_quarter_with_no_figures_says_so(app):
     from layouts import exceptions, overview
 
     assert "There are no figures for Dudley, 2005-06 Q1" in texts(overview.layout(period="2005-06 Q1"))
-    assert "There are no exceptions this quarter" in texts(exceptions.layout(period="2005-06 Q1"))
+    # No figure means nothing judged: never "no exceptions" (issue 16).
+    shown = texts(exceptions.layout(period="2005-06 Q1"))
+    assert "There are no figures for Dudley up to 2005-06 Q1" in shown and "no exceptions" not in shown
 
 
 def test_unknown_area_in_the_url_is_refused_plainly(app):
@@ -185,7 +187,8 @@ def test_scorecard_download_refuses_an_area_not_on_the_list(app):
 
 EVERY_PAGE_LISTED = [
     ("/", "Overview"), ("/scorecard", "Outcome scorecard"), ("/exceptions", "Exceptions"),
-    ("/packs", "Board packs"), ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/upload", "Upload"), ("/loads", "Loads"),
+    ("/packs", "Board packs"), ("/indicators", "Indicators"), ("/reconcile", "Reconciliation"), ("/targets", "Targets"),
+    ("/upload", "Upload"), ("/loads", "Loads"),
     ("/audit", "Audit log"),
 ]
 

@@ -50,11 +50,12 @@ def test_commentary_goes_on_scorecard_indicators_only(service):
     assert len(service.store.table(schema.commentary)) == before
 
 
-def test_the_catalogue_with_benchmarks_is_built_once_per_data_version(service):
+def test_the_catalogue_with_benchmarks_is_built_once_per_load(service):
     first = service.catalogue_with_benchmarks()
     assert service.catalogue_with_benchmarks() is first
-    service.add_commentary("cla_rate", "E08000027", "2024-25 Q4", "A note changes the data version.", "test")
-    assert service.catalogue_with_benchmarks() is not first
+    # A note changes no figure, so it rebuilds nothing that figures decide (issue 16, point 7).
+    service.add_commentary("cla_rate", "E08000027", "2024-25 Q4", "A note changes no figure.", "test")
+    assert service.catalogue_with_benchmarks() is first
 
 
 def test_a_benchmark_loaded_through_the_service_is_found_at_once(tmp_path):

@@ -9,8 +9,7 @@ from layouts._parts import (
     chosen, direction_badge, no_data, number, page, problem_page, rag_badge, significance_badge, spc_badges, state_of,
     trend_badge,
 )
-from layouts._projector import projector_nav
-from layouts._state import from_search, href, is_projector
+from layouts._state import from_search, href
 from service import actions
 from service.application import MAX_COMMENTARY
 from service.errors import NotAllowed
@@ -22,7 +21,7 @@ dash.register_page(__name__, path="/exceptions", title="Exceptions - Scorecard",
 def layout(**query):
     state = state_of(query)
     try:
-        card = chosen({**state, "outcome": None} if is_projector(state) else state)
+        card = chosen(state)
     except NotAllowed as problem:
         return problem_page("/exceptions", state, "Exceptions", problem)
     rows = shared().exceptions(card)
@@ -32,42 +31,14 @@ def layout(**query):
     ])
     if not rows:
         body = html.Div([intro, no_data("There are no exceptions this quarter.")])
-    elif is_projector(state):
-        body = html.Div([intro, projector_table(rows, card)])
     else:
         body = html.Div([intro, *[exception(row, card, state) for row in rows]])
-    if is_projector(state):
-        here = href("/exceptions", state, outcome=None, view="projector")
-        body = html.Div([body, projector_nav(state, here)])
     return page("/exceptions", state, "Exceptions", body)
-
-
-def projector_table(rows, card) -> html.Table:
-    """For the board: one line per exception, its commentary beside it."""
-    head = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "Why", "Commentary"]
-    return html.Table([
-        html.Caption(f"Exceptions for {card.area.name}, {card.quarter.label}"),
-        html.Thead(html.Tr([html.Th(name, scope="col") for name in head])),
-        html.Tbody([
-            html.Tr([
-                html.Th([row.short_title, html.Span(row.outcome_area_title, className="period")], scope="row"),
-                html.Td([html.Span(row.shown, className="figure"), html.Span(row.period_label or "", className="period")]),
-                html.Td(number(row.target, row.decimals)),
-                html.Td(rag_badge(row.rag)),
-                html.Td(direction_badge(row.direction)),
-                html.Td("; ".join(row.exception_reasons)),
-                html.Td([row.commentary, html.Span(row.commentary_author, className="period")]
-                        if row.commentary else html.Span("No commentary yet.", className="period"),
-                        className="commentary-cell"),
-            ], className=f"row-{row.rag.replace(' ', '-')}")
-            for row in rows
-        ]),
-    ], className="table exceptions-table")
 
 
 def exception(row, card, state) -> html.Section:
     key = {"indicator": row.indicator_id}
-    editor = [] if is_projector(state) else [
+    editor = [
         html.Label([
             html.Span(f"Commentary on {row.short_title}", className="picker-label"),
             dcc.Textarea(id={"type": "note-text", **key}, value=row.commentary or "", rows=3, className="note-text",

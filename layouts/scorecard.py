@@ -1,5 +1,5 @@
 """The outcome scorecard: every indicator grouped by outcome area, with its RAG, direction of
-travel and comparators. In projector mode, one outcome area per screen."""
+travel and comparators. Projector mode is the board deck (layouts/projector.py)."""
 
 from collections import OrderedDict
 
@@ -10,8 +10,7 @@ from layouts._parts import (
     chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, significance_badge, sparkline,
     spc_badges, state_of, trend_badge,
 )
-from layouts._projector import projector_nav
-from layouts._state import href, is_projector
+from layouts._state import href
 from service import actions
 from service.errors import NotAllowed
 from service.shared import shared
@@ -30,8 +29,6 @@ ORDERS = [("outcome", "By outcome area"), ("rag", "Red first"), ("direction", "W
 
 def layout(**query):
     state = state_of(query)
-    if is_projector(state):
-        return projector_layout(state)
     try:
         card = chosen(state)
     except NotAllowed as problem:
@@ -231,25 +228,3 @@ def _draw_table(card, state, rag, text, order, columns):
                     className="table-scroll", tabIndex="0", role="region",
                     **{"aria-label": "Outcome scorecard (scrolls sideways on narrow screens)"})
 
-
-# Projector mode ---------------------------------------------------------------------------
-
-PROJECTOR_COLUMNS = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "England", "Statistical neighbours"]
-
-
-def projector_layout(state: dict):
-    service = shared()
-    try:
-        framework = service.checked_framework(state.get("framework"))
-        outcome = state.get("outcome") or service.outcome_choices(framework)[0][0]
-        card = chosen({**state, "outcome": outcome})
-    except NotAllowed as problem:
-        return problem_page("/scorecard", state, "Outcome scorecard", problem)
-    here = href("/scorecard", state, outcome=outcome, view="projector")
-    title = dict(service.outcome_choices(framework))[outcome]
-    body = html.Div([
-        html.P(f"{card.area.name}, {card.quarter.label}", className="lede"),
-        scorecard_table(card, {**state, "view": None}, columns=PROJECTOR_COLUMNS),
-        projector_nav(state, here),
-    ])
-    return page("/scorecard", state, title, body)

@@ -10,6 +10,7 @@ from layouts._parts import (
     chosen, direction_badge, no_data, number, page, picker, problem_page, rag_badge, significance_badge, sparkline,
     spc_badges, state_of, trend_badge,
 )
+from layouts._print import printed_notes
 from layouts._state import href
 from service import actions
 from service.errors import NotAllowed
@@ -224,7 +225,8 @@ def _draw_table(card, state, rag, text, order, columns):
     caption = html.Caption(f"Outcome scorecard for {card.area.name}, {card.quarter.label}")
     # A wide table scrolls inside its own box, not the page; the box takes the keyboard focus
     # so it can be scrolled without a mouse, and its indicator names stay in view.
-    return html.Div(html.Table([caption, head, *bodies], className="table scorecard"),
-                    className="table-scroll", tabIndex="0", role="region",
-                    **{"aria-label": "Outcome scorecard (scrolls sideways on narrow screens)"})
+    return [html.Div(html.Table([caption, head, *bodies], className="table scorecard"),
+                     className="table-scroll", tabIndex="0", role="region",
+                     **{"aria-label": "Outcome scorecard (scrolls sideways on narrow screens)"}),
+            printed_notes([row for _, members in groups for row in members])]
 

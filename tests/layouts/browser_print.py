@@ -146,3 +146,21 @@ def test_the_board_deck_prints_a_slide_to_a_page(printed, demo):
     assert len(texts) == len(planned.slides)
     for text, slide in zip(texts, planned.slides):
         assert slide.title in text
+
+
+def test_charts_printed_from_a_wide_window_are_scaled_to_the_page(demo, browser):
+    """Plotly draws at the window's width; from 1920 px that is wider than A4, so the chart is scaled."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(demo[0] + "/indicator?indicator=cla_rate")
+        wait_until_ready(page)
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        zoom = "() => [...document.querySelectorAll('.js-plotly-plot')].map(c => parseFloat(getComputedStyle(c).zoom))"
+        assert set(page.evaluate(zoom)) == {1}
+        page.emulate_media(media="print")  # the page hears of it at its next frame
+        page.wait_for_function(f"() => ({zoom})().every(factor => factor < 1)", timeout=5_000)
+        scaled = page.evaluate(zoom)
+        assert scaled and all(0.3 < factor < 0.8 for factor in scaled), scaled
+    finally:
+        context.close()

@@ -28,6 +28,8 @@
     list[now - 1].hidden = true;
     list[number - 1].hidden = false;
     document.getElementById("deck-position").textContent = "Slide " + number + " of " + list.length;
+    document.getElementById("deck-announce").textContent =
+      "Slide " + number + " of " + list.length + ": " + list[number - 1].getAttribute("data-title");
     document.getElementById("deck-previous").setAttribute("href", address(Math.max(1, number - 1)));
     document.getElementById("deck-next").setAttribute("href", address(Math.min(list.length, number + 1)));
     // replaceState, not pushState: Back leaves the deck rather than stepping through every slide,

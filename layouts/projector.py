@@ -90,12 +90,13 @@ def _controls(state, query, planned, showing, total, leave) -> html.Div:
         html.Nav([
             html.A("← Previous", href=to(max(1, showing - 1)), id="deck-previous", className="deck-control",
                    **{"data-step": "-1"}),
-            html.Span(f"Slide {showing} of {total}", id="deck-position", className="deck-position",
-                      **{"aria-live": "polite"}),
+            html.Span(f"Slide {showing} of {total}", id="deck-position", className="deck-position"),
             html.A("Next →", href=to(min(total, showing + 1)), id="deck-next", className="deck-control",
                    **{"data-step": "1"}),
             dcc.Link("Leave projector mode (Esc)", href=leave, id="deck-leave", className="deck-control"),
         ], className="deck-nav", **{"aria-label": "Slides"}),
+        # Said to screen readers as a slide changes: where we are and what the slide is.
+        html.Span("", id="deck-announce", className="visually-hidden", **{"aria-live": "polite"}),
     ], className="deck-footer", role="region", **{"aria-label": "About these slides"})
 
 

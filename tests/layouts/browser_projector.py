@@ -156,6 +156,7 @@ def test_keys_and_controls_move_between_slides_without_asking_the_server_and_lea
     page.click("#deck-previous")
     page.wait_for_url(lambda url: "slide=2" in url)
     expect(page.locator("#deck-position")).to_have_text(f"Slide 2 of {total}")
+    expect(page.locator("#deck-announce")).to_have_text(f"Slide 2 of {total}: {planned.slides[1].title}")
     assert asked == []  # every move was made in the browser
     page.reload()
     wait_until_ready(page)
@@ -196,3 +197,20 @@ def test_desk_pages_do_not_offer_projector_mode_and_an_old_projector_address_is_
     wait_until_ready(page)
     expect(page.locator(".site-header")).to_have_count(1)
     assert page.console_errors == []
+
+
+def test_the_cover_says_what_when_and_who_presents(demo, page_at):
+    base, planned = demo
+    page = page_at(1920, 1080)
+    page.goto(base + "/projector?presenter=Jo%20Bloggs")
+    wait_until_ready(page)
+    cover = page.locator("#slide-1")
+    expect(cover.locator("h1")).to_have_text(planned.slides[0].title)
+    expect(cover).to_contain_text("Presented by Jo Bloggs")
+    expect(cover).to_contain_text("Figures as at ")
+    for summary in planned.summaries:  # every outcome area's counts, at a glance
+        row = cover.locator("tbody tr", has_text=summary.title)
+        assert row.locator("td").all_inner_texts() == [str(summary.counts[word]) for word in
+                                                         ("red", "amber", "green", "no judgement")]
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(lambda url: "slide=2" in url and "presenter=Jo" in url)  # the presenter stays

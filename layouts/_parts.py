@@ -5,6 +5,7 @@ from functools import lru_cache
 import dash
 from dash import dcc, html
 
+from layouts._projector import deck_href, legacy_redirect, offers_projector
 from layouts._state import KEYS, href, is_projector
 from service.access import is_admin, sign_in_notice, signed_in
 from service.display import (  # the pages' one way to show a number, a RAG, a signal
@@ -152,10 +153,9 @@ def banners() -> list:
 
 
 def page(path: str, state: dict, title: str, body, with_controls: bool = True, extra_controls=None) -> html.Div:
-    """The frame around every page; projector mode drops the navigation and pickers."""
+    """The frame around every page; `view=projector` goes to the board deck (layouts/projector.py)."""
     if is_projector(state):
-        return html.Div([html.Main([*banners(), html.H1(title), *basket_note(state), body], id="main")],
-                        className="projector")
+        return legacy_redirect(path, state)
     nav = html.Nav(
         html.Ul([
             html.Li(html.A(text, href=href(target, state, indicator=None),
@@ -165,12 +165,13 @@ def page(path: str, state: dict, title: str, body, with_controls: bool = True, e
         ]),
         **{"aria-label": "Pages"},
     )
-    projector_link = dcc.Link("Projector mode", href=href(path, state, view="projector"), className="button-secondary", id="projector-on")
+    projector_link = [dcc.Link("Projector mode", href=deck_href(path, state), className="button-secondary", id="projector-on")
+                      ] if offers_projector(path) else []
     header = html.Header([
         html.Div([html.Span("Scorecard", className="service-name"),
                   html.Span("Children and young people's outcomes", className="service-strap")], className="brand"),
         nav,
-        projector_link,
+        *projector_link,
         *account(),
     ], className="site-header")
     parts = [header, html.Main([*banners(), html.H1(title), *basket_note(state),

@@ -23,8 +23,7 @@ from layouts._parts import (
     state_of,
     trend_badge,
 )
-from layouts._projector import projector_nav
-from layouts._state import href, is_projector
+from layouts._state import href
 from service import clinic_actions, judgements
 from service.errors import NotAllowed
 from service.shared import shared
@@ -38,7 +37,7 @@ _action_list.register()
 def layout(**query):
     state = state_of(query)
     try:
-        card = chosen({**state, "outcome": None} if is_projector(state) else state)
+        card = chosen(state)
     except NotAllowed as problem:
         return problem_page("/exceptions", state, "Exceptions", problem)
     service = shared()
@@ -56,17 +55,11 @@ def layout(**query):
                                 "can be judged. Load a workbook, or choose another quarter.")]
     elif not rows:
         parts.append(no_data(nothing_met(gaps, len(card.rows))))
-    elif is_projector(state):
-        parts.append(projector_table(rows, card))
     else:
         by_indicator = clinic_actions.by_indicator(actions)
         parts += [exception(row, state, notes.get(row.indicator_id), by_indicator.get(row.indicator_id, []))
                   for row in rows]
-    body = html.Div(parts)
-    if is_projector(state):
-        here = href("/exceptions", state, outcome=None, view="projector")
-        body = html.Div([body, projector_nav(state, here)])
-    return page("/exceptions", state, "Exceptions", body)
+    return page("/exceptions", state, "Exceptions", html.Div(parts))
 
 
 def nothing_met(gaps: judgements.Gaps, total: int) -> str:
@@ -92,29 +85,6 @@ def overdue(actions, card, state) -> list:
             f": {action.what} — {action.owner}, due {action.due:%d %b %Y}.",
         ]) for action in late], className="actions"),
     ], className="overdue-actions", id="overdue-actions")]
-
-
-def projector_table(rows, card) -> html.Table:
-    """For the board: one line per exception, its commentary beside it."""
-    head = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "Why", "Commentary"]
-    return html.Table([
-        html.Caption(f"Exceptions for {card.area.name}, {card.quarter.label}"),
-        html.Thead(html.Tr([html.Th(name, scope="col") for name in head])),
-        html.Tbody([
-            html.Tr([
-                html.Th([row.short_title, html.Span(row.outcome_area_title, className="period")], scope="row"),
-                html.Td([html.Span(row.shown, className="figure"), html.Span(row.period_label or "", className="period")]),
-                html.Td(number(row.target, row.decimals)),
-                html.Td(rag_badge(row.rag)),
-                html.Td(direction_badge(row.direction)),
-                html.Td("; ".join(row.exception_reasons)),
-                html.Td([row.commentary, html.Span(row.commentary_author, className="period")]
-                        if row.commentary else html.Span("No commentary yet.", className="period"),
-                        className="commentary-cell"),
-            ], className=f"row-{row.rag.replace(' ', '-')}")
-            for row in rows
-        ]),
-    ], className="table exceptions-table")
 
 
 def exception(row, state, note, actions) -> html.Section:

@@ -1,5 +1,5 @@
 """The outcome scorecard: every indicator grouped by outcome area, with its RAG, direction of
-travel and comparators. In projector mode, one outcome area per screen."""
+travel and comparators. Projector mode is the board deck (layouts/projector.py)."""
 
 from collections import OrderedDict
 
@@ -22,8 +22,8 @@ from layouts._parts import (
     state_of,
     trend_badge,
 )
-from layouts._projector import projector_nav
-from layouts._state import href, is_projector
+from layouts._print import printed_notes
+from layouts._state import href
 from service import actions
 from service.errors import NotAllowed
 from service.legend import entries as legend_entries
@@ -43,8 +43,6 @@ ORDERS = [("outcome", "By outcome area"), ("rag", "Red first"), ("direction", "W
 
 def layout(**query):
     state = state_of(query)
-    if is_projector(state):
-        return projector_layout(state)
     try:
         card = chosen(state)
     except NotAllowed as problem:
@@ -214,29 +212,8 @@ def _draw_table(card, state, rag, text, order, columns):
     caption = html.Caption(f"Outcome scorecard for {card.area.name}, {card.quarter.label}")
     # A wide table scrolls inside its own box, not the page; the box takes the keyboard focus
     # so it can be scrolled without a mouse, and its indicator names stay in view.
-    return html.Div(html.Table([caption, head, *bodies], className="table scorecard"),
-                    className="table-scroll", tabIndex="0", role="region",
-                    **{"aria-label": "Outcome scorecard (scrolls sideways on narrow screens)"})
+    return [html.Div(html.Table([caption, head, *bodies], className="table scorecard"),
+                     className="table-scroll", tabIndex="0", role="region",
+                     **{"aria-label": "Outcome scorecard (scrolls sideways on narrow screens)"}),
+            printed_notes([row for _, members in groups for row in members])]
 
-
-# Projector mode ---------------------------------------------------------------------------
-
-PROJECTOR_COLUMNS = ["Indicator", "Latest", "Target", "RAG", "Direction of travel", "England", "Statistical neighbours"]
-
-
-def projector_layout(state: dict):
-    service = shared()
-    try:
-        framework = service.checked_framework(state.get("framework"))
-        outcome = state.get("outcome") or service.outcome_choices(framework)[0][0]
-        card = chosen({**state, "outcome": outcome})
-    except NotAllowed as problem:
-        return problem_page("/scorecard", state, "Outcome scorecard", problem)
-    here = href("/scorecard", state, outcome=outcome, view="projector")
-    title = dict(service.outcome_choices(framework))[outcome]
-    body = html.Div([
-        html.P(f"{card.area.name}, {card.quarter.label}", className="lede"),
-        scorecard_table(card, {**state, "view": None}, columns=PROJECTOR_COLUMNS),
-        projector_nav(state, here),
-    ])
-    return page("/scorecard", state, title, body)

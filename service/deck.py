@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from scorecard.model import Rag
+from scorecard.periods import PeriodError, parse_period
 from scorecard.quarterly import Scorecard, ScorecardRow
 
 DETAIL_ROWS_PER_SLIDE = 6  # rows of the scorecard table that fit a 16:9 slide at projector sizes
@@ -103,3 +104,16 @@ def plan(card: Scorecard, outcomes: list[tuple[str, str]], *, presenter: str | N
         if rows:
             slides += _split(DETAIL, title, rows, DETAIL_ROWS_PER_SLIDE, outcome_id)
     return Deck(cover, summaries, slides)
+
+
+def data_as_at(card: Scorecard) -> date | None:
+    """The newest period end among the figures shown: what the cover calls "figures as at"."""
+    ends = []
+    for row in card.rows:
+        if row.value is None or not row.period_label:
+            continue
+        try:
+            ends.append(parse_period(row.period_label).end)
+        except PeriodError:
+            continue
+    return max(ends, default=None)

@@ -68,15 +68,13 @@ def small_db(tmp_path_factory):
 
 
 def addresses() -> list[str]:
-    """Scorecard, overview, exceptions and each small figure's indicator page, standard and projector."""
+    """Scorecard, overview, exceptions, each small figure's indicator page and its outcome area,
+    and projector mode (the board deck: every slide is in the page)."""
     catalogue = load_catalogue()
     paths = ["/", "/scorecard", "/exceptions"] + [f"/indicator?indicator={name}" for name in SMALL]
-    projector = [f"/scorecard?outcome={catalogue.indicators[name].outcome_area('ecm')}" for name in SMALL]
-    found = []
-    for path in paths + projector:
-        joined = path + ("&" if "?" in path else "?") + f"period={QUARTER}"
-        found.append(joined)
-        found.append(joined + "&view=projector")
+    paths += [f"/scorecard?outcome={catalogue.indicators[name].outcome_area('ecm')}" for name in SMALL]
+    paths += ["/projector"]
+    found = [path + ("&" if "?" in path else "?") + f"period={QUARTER}" for path in paths]
     return list(dict.fromkeys(found))  # without repeats, in order
 
 
@@ -183,7 +181,7 @@ def test_no_count_of_one_to_five_leaves_the_server(small_db, browser, tmp_path):
         assert not [value for value in chart_values(bodies) if value is not None and 1 <= value <= 5], address
     shown = {address: "[c]" in "\n".join(bodies) for address, bodies in seen.items()}
     for address, has_symbol in shown.items():
-        if address.startswith(("/scorecard", "/indicator")):
+        if address.startswith(("/scorecard", "/indicator", "/projector")):
             assert has_symbol, f"{address}: no [c] where the small figures are"
     assert "75.0" in "\n".join(seen[f"/scorecard?period={QUARTER}"])  # figures from large counts still show
 

@@ -1,5 +1,5 @@
 """Every page in real headless Chromium, with the demo data and with real DfE and ONS files:
-rendering, URL state, projector keys, commentary, uploads, revert, plain errors, accessibility
+rendering, URL state, commentary, uploads, revert, plain errors, accessibility
 (axe-core) and a clean console. One browser and one server per database for the module."""
 
 import re
@@ -67,12 +67,10 @@ def visit(page, url):
     wait_until_ready(page)
 
 
-@pytest.mark.parametrize("view", ["standard", "projector"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_renders_accessibly_without_console_errors(app_url, page, name, view):
+def test_every_page_renders_accessibly_without_console_errors(app_url, page, name, view="standard"):
+    """Projector mode, the board deck, has its own tests: tests/layouts/browser_projector.py."""
     path = PAGES[name]
-    if view == "projector":
-        path += ("&" if "?" in path else "?") + "view=projector"
     visit(page, app_url + path)
     assert page.locator("html").get_attribute("lang") == "en-GB"
     assert "Traceback" not in page.content()
@@ -151,22 +149,6 @@ def test_filter_shows_only_red(app_url, page):
     wait_until_ready(page)
     expect(page.locator("tr.row-amber")).to_have_count(0)
     assert page.locator("tr.row-red").count() > 0
-
-
-def test_projector_keys_step_through_outcome_areas_and_exceptions(app_url, page):
-    visit(page, app_url + f"/scorecard?period={QUARTER}&view=projector")
-    expect(page.locator("h1")).to_have_text("Be healthy")
-    assert page.locator(".site-header").count() == 0
-    page.keyboard.press("ArrowRight")
-    expect(page.locator("h1")).to_have_text("Stay safe")
-    page.keyboard.press("ArrowLeft")
-    expect(page.locator("h1")).to_have_text("Be healthy")
-    page.keyboard.press("ArrowLeft")  # wraps round to the exceptions
-    expect(page.locator("h1").first).to_have_text("Exceptions")
-    expect(page.locator("table.exceptions-table tbody tr").first).to_contain_text("Red")
-    page.keyboard.press("Escape")
-    page.wait_for_url(lambda url: "projector" not in url)
-    expect(page.locator(".site-header")).to_have_count(1)
 
 
 def test_commentary_saved_and_shown_with_author(app_url, page):

@@ -43,3 +43,14 @@ def test_long_outcome_runs_over_even_slides_titled_part_of_parts():
     assert sorted(len(slide.rows) for slide in details) == [4, 4]
     assert [row for slide in details for row in slide.rows] == rows  # every row once, in order
     assert len({slide.slug for slide in details}) == 2
+
+
+def test_data_as_at_is_the_newest_period_end_among_the_figures_shown():
+    rows = [_row(1, "safe", "green"), _row(2, "safe", "green"), _row(3, "healthy", "red")]
+    rows[0].period_label, rows[0].value = "2026-27 Q1", 1.0
+    rows[1].period_label, rows[1].value = "30 Sep 2026", 2.0
+    rows[2].period_label, rows[2].value = "2026-27 Q2", None  # no figure: it says nothing of how recent they are
+    assert deck.data_as_at(_card(rows)) == date(2026, 9, 30)
+    rows[1].value = None
+    assert deck.data_as_at(_card(rows)) == date(2026, 6, 30)
+    assert deck.data_as_at(_card([])) is None

@@ -11,7 +11,7 @@ from layouts._parts import (
     chosen, direction_badge, number, problem_page, rag_badge, significance_badge, state_of,
 )
 from layouts._projector import DECK_PATH, deck_href, leave_href
-from service import deck
+from service import clinic_actions, deck
 from service.access import signed_in
 from service.errors import NotAllowed
 from service.shared import shared
@@ -34,7 +34,7 @@ def layout(**query):
     service = shared()
     framework = service.checked_framework(state.get("framework"))
     planned = deck.plan(card, service.outcome_choices(framework), presenter=_presenter(query),
-                        data_as_at=deck.data_as_at(card))
+                        data_as_at=deck.data_as_at(card), actions=clinic_actions.on_scorecard(service, card))
     total = len(planned.slides)
     showing = _first_slide(query, state, planned)
     leave = leave_href(query, state)
@@ -157,10 +157,10 @@ def _summary(slide, planned: deck.Deck, heading: str) -> html.Div:
 
 
 def _exceptions(slide, planned: deck.Deck, heading: str) -> html.Div:
-    return html.Div([_exception(row) for row in slide.rows], className="slide-body exceptions-body")
+    return html.Div([_exception(row, planned) for row in slide.rows], className="slide-body exceptions-body")
 
 
-def _exception(row) -> html.Article:
+def _exception(row, planned: deck.Deck) -> html.Article:
     """The "what" (figure, target, RAG, direction, comparators) beside the "why"."""
     what = html.Dl([
         *_pair("Latest", [html.Span(row.shown, className="figure"), " ", html.Span(row.period_label or "", className="period")]),
@@ -180,9 +180,7 @@ def _exception(row) -> html.Article:
         ], className="why-commentary"))
     else:
         why.append(html.P("No commentary yet.", className="slide-note"))
-    action = getattr(row, "action", None)  # the action, once the scorecard rows carry one
-    if action:
-        why.append(html.P([html.Strong("Action: "), str(action)], className="why-action"))
+    why += [html.P(line, className="why-action") for line in planned.action_lines(row)]
     return html.Article([
         html.H2([row.short_title, html.Span(row.outcome_area_title or "", className="exception-area")]),
         html.Div([what, html.Div(why, className="exception-why")], className="exception-columns"),

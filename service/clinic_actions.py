@@ -29,6 +29,10 @@ class ActionView:
     updated_by: str
     updated_at: object
 
+    def words(self) -> str:
+        """The action in one line, for slides, packs and notes."""
+        return f"Action ({self.status}): {self.what} — {self.owner}, due {self.due:%d %b %Y}."
+
 
 def add_action(service, indicator_id: str, area: str, quarter: str, what: str, owner: str, due, who: str) -> int:
     """Raise an action on an indicator for an area in a quarter; its id."""
@@ -95,6 +99,11 @@ def actions_in(service, area: str, quarter: Period, indicator_ids: list[str] | N
             updated_by=row["updated_by"], updated_at=row["updated_at"],
         ))
     return shown
+
+
+def on_scorecard(service, card) -> dict[str, list[ActionView]]:
+    """The actions shown with a scorecard's quarter, by indicator: for the deck and the packs."""
+    return by_indicator(actions_in(service, card.area.code, card.quarter))
 
 
 def by_indicator(actions: list[ActionView]) -> dict[str, list[ActionView]]:

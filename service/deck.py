@@ -62,6 +62,11 @@ class Deck:
     cover: Cover
     summaries: list[OutcomeSummary]
     slides: list[Slide]
+    actions: dict = field(default_factory=dict)  # indicator -> the clinic's actions shown this quarter
+
+    def action_lines(self, row: ScorecardRow) -> list[str]:
+        """The actions on a row, each in words ('Action (overdue): ... — owner, due ...')."""
+        return [action.words() for action in self.actions.get(row.indicator_id, [])]
 
 
 def outcome_summaries(card: Scorecard, outcomes: list[tuple[str, str]]) -> list[OutcomeSummary]:
@@ -89,8 +94,9 @@ def _split(kind: str, title: str, rows: list[ScorecardRow], size: int, outcome_i
 
 
 def plan(card: Scorecard, outcomes: list[tuple[str, str]], *, presenter: str | None = None,
-         data_as_at: date | None = None) -> Deck:
-    """The deck for a scorecard: `outcomes` are the framework's (id, title) pairs in order."""
+         data_as_at: date | None = None, actions: dict | None = None) -> Deck:
+    """The deck for a scorecard: `outcomes` are the framework's (id, title) pairs in order;
+    `actions` the clinic's actions by indicator (service.clinic_actions.on_scorecard)."""
     summaries = outcome_summaries(card, outcomes)
     cover = Cover(card.area.name, card.quarter.label, data_as_at, presenter, card.is_demo)
     slides = [Slide(COVER, f"{card.area.name}: children and young people's plan, {card.quarter.label}")]
@@ -103,7 +109,7 @@ def plan(card: Scorecard, outcomes: list[tuple[str, str]], *, presenter: str | N
         rows = [row for row in card.rows if row.outcome_area == outcome_id]
         if rows:
             slides += _split(DETAIL, title, rows, DETAIL_ROWS_PER_SLIDE, outcome_id)
-    return Deck(cover, summaries, slides)
+    return Deck(cover, summaries, slides, actions or {})
 
 
 def data_as_at(card: Scorecard) -> date | None:

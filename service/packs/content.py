@@ -14,7 +14,7 @@ from scorecard.areas import ENGLAND
 from scorecard.periods import PeriodError, parse_period
 from scorecard.quarterly import Scorecard, ScorecardRow
 from scorecard.symbols import SYMBOLS, parse_symbol
-from service import deck
+from service import clinic_actions, deck
 from service import display
 from service.display import RAG_SHAPES, RAG_WORDS, number  # as the pages show them
 
@@ -25,7 +25,7 @@ LEGEND_SYMBOLS = ("c", "x", "z", "u", "low")  # the symbols a scorecard can carr
 TREND_POINTS = 8  # as the scorecard's own sparkline
 # Issue 11 point 2: actions on exceptions (what, owner, due date, status) are being added by
 # another piece of work. Until a row carries them, every output shows this in their place.
-NO_ACTION = "Action: none recorded yet (what, owner, due date, status)"
+NO_ACTION = "Action: none agreed yet."
 
 DETAIL_HEADER = ["Indicator", "Period", "Figure", "Previous", "Target", "RAG", "Direction",
                  "England", "Region", "Neighbours"]
@@ -100,7 +100,8 @@ def build(service, card: Scorecard, *, outcome_title: str | None = None, present
                 if any(row.outcome_area == key for row in card.rows)]
     loads = [load for load in service.loads() if load["status"] == "loaded"]
     latest = max(loads, key=lambda load: load["id"]) if loads else None
-    planned = deck.plan(card, outcomes, presenter=presenter, data_as_at=data_as_at(card))
+    planned = deck.plan(card, outcomes, presenter=presenter, data_as_at=data_as_at(card),
+                        actions=clinic_actions.on_scorecard(service, card))
     content = PackContent(
         planned, card, dict(service.framework_choices()).get(card.framework, card.framework), outcome_title,
         int(latest["id"]) if latest else None, latest["loaded_at"].to_pydatetime() if latest else None,
@@ -205,10 +206,9 @@ def why_text(row: ScorecardRow) -> str:
     return "; ".join(row.exception_reasons) or "Not an exception"
 
 
-def action_text(row: ScorecardRow) -> str:
-    """The action on an exception, when the row carries one (issue 11 point 2, coming)."""
-    action = getattr(row, "action", None)
-    return str(action) if action else NO_ACTION
+def action_text(row: ScorecardRow, planned: deck.Deck) -> str:
+    """The clinic's actions on an exception (what, owner, due date, status), or that there are none."""
+    return " ".join(planned.action_lines(row)) or NO_ACTION
 
 
 def commentary_text(row: ScorecardRow) -> str:
@@ -254,6 +254,6 @@ def notes_for(slide: deck.Slide, content: PackContent) -> str:
         if slide.kind in (deck.EXCEPTIONS, deck.SUMMARY) or row.commentary:
             lines.append(f"Commentary: {commentary_text(row)}")
         if slide.kind == deck.EXCEPTIONS:
-            lines.append(action_text(row))
+            lines.append(action_text(row, content.deck))
         lines.append("")
     return "\n".join(lines).strip() or "Every indicator in this outcome area is green or has no judgement."

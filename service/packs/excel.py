@@ -98,7 +98,8 @@ def _tables(content: PackContent) -> list[tuple[str, str, list[str], list[list]]
                 for summary in content.deck.summaries])]
     if content.exceptions:
         tables.append(("Exceptions", "Exceptions: what is off track and why", EXCEPTION_HEADER,
-                       [_exception_row(row) for row in content.exceptions]))
+                       [_exception_row(row, content.deck.actions.get(row.indicator_id, []))
+                        for row in content.exceptions]))
     seen = set()
     for slide in content.deck.slides:
         if slide.kind != deck.DETAIL or slide.outcome_id in seen:
@@ -129,14 +130,18 @@ def _number(value: float | None, decimals: int):
     return ("[x]" if value is None else round_half_away(value, decimals)), decimals
 
 
-def _exception_row(row) -> list:
-    # Issue 11 point 2: the action's what, owner, due date and status go in the last four columns.
-    action = getattr(row, "action", None)
+def _exception_row(row, actions: list) -> list:
+    """The clinic's actions go in the last four columns, several joined with '; '."""
+    def joined(values):
+        return "; ".join(values) or NOT_RECORDED
+
     return [row.short_title, row.outcome_area_title or "", row.period_label or "[x]", _figure(row.value, row.shown, row.decimals),
             _number(row.target, row.decimals) if row.target is not None else target_text(row),
             RAG_WORDS[row.rag], row.direction.capitalize(), _number(row.england, row.decimals), why_text(row),
             row.commentary or NONE_WRITTEN, row.commentary_author or NOT_RECORDED,
-            str(action) if action else "None recorded yet", NOT_RECORDED, NOT_RECORDED, NOT_RECORDED]
+            "; ".join(action.what for action in actions) or "None agreed yet",
+            joined([action.owner for action in actions]), joined([f"{action.due:%d %b %Y}" for action in actions]),
+            joined([action.status for action in actions])]
 
 
 def _detail_row(row) -> list:

@@ -262,7 +262,7 @@ def _exceptions(slides, content: PackContent) -> list:
         words = [facts, Spacer(1, 2 * mm),
                  Paragraph(f"<b>Why an exception:</b> {_escape(why_text(row))}.", said["body"]),
                  Paragraph(f"<b>Commentary:</b> {_escape(commentary_text(row))}", said["body"]),
-                 Paragraph(_escape(action_text(row)), said["body"])]
+                 Paragraph(_escape(action_text(row, content.deck)), said["body"])]
         side = Table([[words, _chart(row, content)]], colWidths=[(PAGE[0] - 2 * MARGIN) * 0.64, None])
         side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
         story.append(KeepTogether([Paragraph(_escape(f"{row.short_title} ({row.outcome_area_title})"), said["h2"]), side]))

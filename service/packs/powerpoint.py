@@ -225,7 +225,7 @@ def _exceptions(slide, planned: deck.Slide, content: PackContent) -> None:
         _text(slide, MARGIN, top + Inches(1.3), Inches(8.2), Inches(1.5), [
             (f"Why an exception: {why_text(row)}.", 12, True),
             (f"Commentary: {_shortened(commentary_text(row))}", 12, False),
-            (action_text(row), 12, False),
+            (action_text(row, content.deck), 12, False),
         ])
         _chart(slide, row, content, WIDTH - MARGIN - Inches(4.3), top, Inches(4.3), block - Inches(0.1))
 

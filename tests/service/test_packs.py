@@ -97,7 +97,7 @@ def test_powerpoint_has_the_decks_slides_native_tables_charts_and_notes(made):
         notes = holding[0].notes_slide.notes_text_frame.text
         if row.commentary:
             assert row.commentary in notes  # the whole commentary, even where the slide shortens it
-        assert pack_content.NO_ACTION in notes  # the marked place for the action
+        assert pack_content.NO_ACTION in notes  # no action agreed in the demo: said, not left blank
     # RAG as a word and a shape, not only colour: shapes named for screen readers, words in the cells.
     named = {shape.name for slide in slides for shape in slide.shapes}
     assert {"Red (square)", "Amber (triangle)", "Green (circle)"} <= named

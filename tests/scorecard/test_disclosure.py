@@ -153,12 +153,13 @@ def test_a_complement_of_one_to_five_is_primary():
 def test_the_demo_is_withheld_the_same_on_both_backends(store):
     """On DuckDB and PostgreSQL alike: Sedgley's [c] first-time entrants take Halesowen's
     with them every year, and nothing in Dudley's family is left alone to be worked out."""
-    from scorecard.areas import load_areas
+    from scorecard.areas import AREAS_CSV, load_areas
     from scorecard.catalogue import load_catalogue
     from scorecard.disclosure import build
     from service.demo import write_demo
+    from tests.paths import EXAMPLE_LOCALITIES
 
-    catalogue, areas = load_catalogue(), load_areas()
+    catalogue, areas = load_catalogue(), load_areas(AREAS_CSV, EXAMPLE_LOCALITIES)
     write_demo(store, catalogue, areas)
     shield = build(store, catalogue, areas)
     entrants = sorted(key for key in shield.withheld if key[0] == "fte_youth_justice_rate" and key[1].startswith(LA))

@@ -12,7 +12,8 @@ from layouts._parts import (
 )
 from layouts._projector import projector_nav
 from layouts._state import href, is_projector
-from service import actions
+from service import actions, ages
+from service.display import NO_FIGURE_MEANING, NO_FIGURE_SHOWN, OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, shown_label
 from service.errors import NotAllowed
 from service.shared import shared
 from service.summaries import RAG_ORDER
@@ -48,6 +49,7 @@ def layout(**query):
     body = html.Div([
         html.P(f"{card.area.name}, {card.quarter.label}. Each figure is the latest available at the end of the "
                "quarter, with its own period.", className="lede"),
+        html.P(ages.of(card).words, className="lede", id="scorecard-ages"),
         html.Div(scorecard_table(card, state, rag, text, order), id="scorecard-table"),
         legend(),
         downloads(state),
@@ -66,8 +68,12 @@ def legend() -> html.Details:
     return html.Details([
         html.Summary("What the symbols and bands mean"),
         html.Ul([
-            html.Li("[c] suppressed to protect confidentiality (1 to 5 children); [x] not available; "
-                    "[z] not applicable; [low] rounds to zero but is not zero."),
+            html.Li("[c] suppressed to protect confidentiality (1 to 5 children); [x] not available (the "
+                    "publisher's word); [z] not applicable; [low] rounds to zero but is not zero."),
+            html.Li(f"{NO_FIGURE_SHOWN} {NO_FIGURE_MEANING}: Scorecard holds no figure for the indicator up to the "
+                    "end of the quarter."),
+            html.Li(f"{OUT_OF_DATE_SHAPE} {OUT_OF_DATE_WORDS}: the figure is older than its indicator's update cycle "
+                    "allows at the end of the quarter (yearly figures 15 months, quarterly 6, monthly 3)."),
             html.Li("RAG: green is on or better than target; amber is worse but within tolerance; red is worse "
                     "beyond tolerance; no judgement where there is no target or the indicator has no polarity."),
             html.Li("Quartile band A is the best quarter of English LAs, D the worst, and the rank among them "
@@ -115,12 +121,24 @@ def download(_csv_clicks, _xlsx_clicks, state):
     return {"content": sent.content, "filename": sent.filename, "type": sent.media_type}
 
 
-def with_localities() -> set[str]:
-    """Indicators with a breakdown by township, linked from the table."""
-    return shared().with_localities()
+def with_localities(area_code: str) -> set[str]:
+    """Indicators with township figures for the area's LA, linked from the table."""
+    return shared().with_localities(area_code)
 
 
-def _row_cells(row, state) -> dict:
+def _latest(row) -> list:
+    """The figure, its own period as pages write it and its age; a dash where none is loaded."""
+    if row.period_label is None:
+        return [html.Span(NO_FIGURE_SHOWN, className="figure no-figure", title=NO_FIGURE_MEANING),
+                html.Span(NO_FIGURE_MEANING, className="period")]
+    stale = [html.Span([html.Span(OUT_OF_DATE_SHAPE, className="stale-shape", **{"aria-hidden": "true"}),
+                        f" {OUT_OF_DATE_WORDS}"], className="stale", title=f"{row.age_months} months old")
+             ] if row.out_of_date else []
+    return [html.Span(row.shown, className="figure"), html.Span(shown_label(row.period_label), className="period"),
+            *stale]
+
+
+def _row_cells(row, state, linked: set[str] = frozenset()) -> dict:
     decimals = row.decimals
     note = ""
     if row.commentary:
@@ -133,11 +151,11 @@ def _row_cells(row, state) -> dict:
             *([html.Br(), dcc.Link(["By locality", html.Span(f": {row.short_title}", className="visually-hidden")],
                                    href=href("/indicator", state, indicator=row.indicator_id) + "#localities",
                                    className="locality-link")]
-              if row.indicator_id in with_localities() else []),
+              if row.indicator_id in linked else []),
         ], scope="row"),
-        html.Td([html.Span(row.shown, className="figure"), html.Span(row.period_label or "", className="period")]),
-        html.Td([row.previous_shown, html.Span(row.previous_period or "", className="period")]),
-        html.Td([row.year_ago_shown, html.Span(row.year_ago_period or "", className="period")]),
+        html.Td(_latest(row)),
+        html.Td([row.previous_shown, html.Span(shown_label(row.previous_period), className="period")]),
+        html.Td([row.year_ago_shown, html.Span(shown_label(row.year_ago_period), className="period")]),
         html.Td(number(row.target, decimals)),
         html.Td(rag_badge(row.rag)),
         html.Td(direction_badge(row.direction)),
@@ -216,12 +234,13 @@ def _draw_table(card, state, rag, text, order, columns):
             groups[-1][1].append(row)
     head = html.Thead(html.Tr([html.Th(name, scope="col") for name in columns]))
     bodies = []
+    linked = with_localities(card.area.code)
     for title, members in groups:
         lines = []
         if title:
             lines.append(html.Tr(html.Th(title, colSpan=len(columns), scope="colgroup", className="group")))
         for row in members:
-            cells = _row_cells(row, state)
+            cells = _row_cells(row, state, linked)
             lines.append(html.Tr([cells[name] for name in columns], className=f"row-{row.rag.replace(' ', '-')}"))
         bodies.append(html.Tbody(lines))
     caption = html.Caption(f"Outcome scorecard for {card.area.name}, {card.quarter.label}")
@@ -248,7 +267,7 @@ def projector_layout(state: dict):
     here = href("/scorecard", state, outcome=outcome, view="projector")
     title = dict(service.outcome_choices(framework))[outcome]
     body = html.Div([
-        html.P(f"{card.area.name}, {card.quarter.label}", className="lede"),
+        html.P(f"{card.area.name}, {card.quarter.label}. {ages.of(card).words}", className="lede"),
         scorecard_table(card, {**state, "view": None}, columns=PROJECTOR_COLUMNS),
         projector_nav(state, here),
     ])

@@ -339,6 +339,14 @@ class Store(VersionedWrites):
             query = query.where(table.c.period.in_(periods))
         return self.frame(query)
 
+    def indicators_with_figures(self, area_codes: list[str]) -> set[str]:
+        """The indicators with any observation for any of the areas (a township's, say)."""
+        if not area_codes:
+            return set()
+        table = schema.observation
+        found = self.frame(sa.select(table.c.indicator_id).where(table.c.area_code.in_(area_codes)).distinct())
+        return set(found["indicator_id"])
+
     def value_ranges(self, indicator_ids: list[str], area_codes: list[str]) -> pd.DataFrame:
         """The lowest and highest value held, and how many, per indicator and area (all breakdown)."""
         table = schema.observation

@@ -60,6 +60,7 @@ class Service:
         self._national = Memo(self._national_figures, size=1)
         # Once per data version: a load or a revert can add or take away benchmark indicators.
         self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
+        self._with_localities = Memo(self._localities_with_figures, size=8)
 
     @classmethod
     def open(cls, db: str | None = None, *, create: bool = False) -> "Service":
@@ -297,9 +298,17 @@ class Service:
         found = self.catalogue_with_benchmarks().indicators.get(indicator_id)
         return found.decimals if found is not None else 1
 
-    def with_localities(self) -> set[str]:
-        """Indicators with a breakdown by township."""
-        return {indicator.id for indicator in self.catalogue if indicator.has_localities}
+    def with_localities(self, area_code: str | None = None) -> set[str]:
+        """Indicators with figures for the townships of an area's LA (the home LA's when none):
+        "By locality" is offered only where there is something to show."""
+        area = self.areas.get(area_code or self.home)
+        la = area.code if area.level != "local" else area.parent_code
+        return self._with_localities(self.data_version(), la)
+
+    def _localities_with_figures(self, version, la_code: str) -> set[str]:
+        townships = [local.code for local in self.areas.localities(la_code)]
+        offered = {indicator.id for indicator in self.catalogue if indicator.has_localities}
+        return offered & self.store.indicators_with_figures(townships)
 
     def benchmark_indicators(self) -> list[Indicator]:
         """Loaded from LAIT to compare areas: not on the scorecard, and with no targets."""

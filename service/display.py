@@ -1,7 +1,11 @@
 """How numbers are shown, for the pages and the command line alike: one rounding, half away
 from zero at the indicator's decimals (scorecard.metrics), so a target of 2.5 shows as 3."""
 
+from scorecard.freshness import OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, UPDATE_CYCLE_MONTHS  # noqa: F401
 from scorecard.metrics import round_half_away, shown_number
+# Periods as pages show them, and the marks for absence and age, declared once in scorecard/.
+from scorecard.periods import shown_date, shown_label  # noqa: F401
+from scorecard.symbols import NO_FIGURE_MEANING, NO_FIGURE_SHOWN  # noqa: F401
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -25,3 +29,11 @@ def trend_marks(values: list[float | None]) -> str:
 def trend_words(values: list[float | None], decimals: int) -> str:
     """The same figures in words, for screen readers."""
     return ", ".join("missing" if value is None else number(value, decimals) for value in values)
+
+
+def title_at(title: str, day) -> str:
+    """An indicator's title naming its figure's own date: 'Children looked after at 31 March'
+    over a 30 September figure reads 'at 30 September'."""
+    if day is None or " at 31 March" not in title or (day.month, day.day) == (3, 31):
+        return title
+    return title.replace(" at 31 March", f" at {day.day} {shown_date(day).split(' ')[1]}", 1)

@@ -9,9 +9,9 @@ exact: delete what it wrote, move back what it superseded.
 import sqlalchemy as sa
 
 # 2: users and the audit log. 3: every observation and population names its source, and
-# several sources may give one figure. 4: API tokens. create_schema adds missing tables, then
-# records the version.
-SCHEMA_VERSION = 4
+# several sources may give one figure. 4: API tokens. 5: each load's warnings in full
+# (load_warning). create_schema adds missing tables, then records the version.
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -275,4 +275,14 @@ audit = sa.Table(
     sa.Column("subject", sa.String, nullable=False),
     sa.Column("before_value", sa.String),
     sa.Column("after_value", sa.String),
+)
+
+# Each load's warnings in full, as the load reported them: the Loads page shows them, not a count.
+load_warning = sa.Table(
+    "load_warning",
+    metadata,
+    sa.Column("load_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("location", sa.String, nullable=False),  # 'Data!D14', or '' for the whole file
+    sa.Column("message", sa.String, nullable=False),  # the warning, with what to do
 )

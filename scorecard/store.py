@@ -400,6 +400,15 @@ class Store(VersionedWrites):
     def loads(self) -> pd.DataFrame:
         return self.frame(sa.select(schema.load).order_by(schema.load.c.id))
 
+    def load_warnings(self) -> dict[int, list[tuple[str, str]]]:
+        """Each load's warnings in full, in the order it reported them: (location, message)."""
+        table = schema.load_warning
+        found: dict[int, list[tuple[str, str]]] = {}
+        rows = self.frame(sa.select(table).order_by(table.c.load_id, table.c.position))
+        for load_id, location, message in zip(rows["load_id"], rows["location"], rows["message"]):
+            found.setdefault(int(load_id), []).append((location, message))
+        return found
+
     def load_with_hash(self, sha256: str) -> dict | None:
         with self.engine.connect() as connection:
             row = connection.execute(

@@ -269,6 +269,11 @@ class Service:
     def loads(self) -> list[dict]:
         return self.store.loads().sort_values("id", ascending=False).to_dict("records")
 
+    def load_warnings(self) -> dict[int, list[str]]:
+        """Each load's warnings in full, as the load reported them (loads before schema 5 kept a count only)."""
+        return {load_id: [f"{location}: {message}" if location else message for location, message in said]
+                for load_id, said in self.store.load_warnings().items()}
+
     def revert(self, load_id: int, by: str = "web user") -> None:
         try:
             self.store.revert(int(load_id), by=by)

@@ -2,7 +2,6 @@
 symbol and the load it came from, localities, and its definition."""
 
 import dash
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts import _colours as colours
@@ -60,7 +59,7 @@ def layout(**query):
                       className="trend", responsive=True, id="trend-chart"),
             html.Figcaption(detail.summary, className="trend-summary", id="trend-summary"),  # the text alternative
         ], className="trend-figure"),
-        *spc_section(detail),
+        *spc_section(detail, projector),
         html.H2("Figures"),
         figures_table(detail, quarter.label),
         symbol_legend(detail),
@@ -103,28 +102,38 @@ def axis_title(indicator) -> str:
             "score": "Score", "pounds": "Pounds (£)"}.get(unit, unit.capitalize())
 
 
-def trend_figure(detail, projector: bool = False) -> go.Figure:
+def _scatter(**properties) -> dict:
+    """A plotly trace as a plain dict: plotly's own objects validate every property, which took
+    a fifth of the page's server time."""
+    return {"type": "scatter", **properties}
+
+
+def _days(days) -> list:
+    return [None if day is None else day.isoformat() for day in days]
+
+
+def trend_figure(detail, projector: bool = False) -> dict:
     """One line per kind of period (a quarter's figure is never joined to a year's), the target
-    and its tolerance over each year it is set for, each comparator in its own colour."""
-    figure = go.Figure()
-    for span in detail.targets:
-        if span.high > span.low:
-            figure.add_trace(go.Scatter(
-                x=[span.start, span.end, span.end, span.start, span.start],
-                y=[span.high, span.high, span.low, span.low, span.high],
-                fill="toself", fillcolor=colours.TOLERANCE_FILL, mode="lines", line={"width": 0},
-                name="Tolerance", legendgroup="tolerance", showlegend=span is detail.targets[0], hoverinfo="skip",
-            ))
+    and its tolerance over each year it is set for, each comparator in its own colour; markers
+    on figures only."""
+    traces = []
+    banded = [span for span in detail.targets if span.high > span.low]
+    for span in banded:
+        traces.append(_scatter(
+            x=_days([span.start, span.end, span.end, span.start, span.start]),
+            y=[span.high, span.high, span.low, span.low, span.high],
+            fill="toself", fillcolor=colours.TOLERANCE_FILL, mode="lines", line={"width": 0},
+            name="Tolerance", legendgroup="tolerance", showlegend=span is banded[0], hoverinfo="skip",
+        ))
     if detail.targets:
         xs, ys = [], []
         for span in detail.targets:
             xs += [span.start, span.end, None]
             ys += [span.target, span.target, None]
-        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="Target",
-                                    line={"color": colours.TARGET, "width": 2, "dash": "longdash"}, hoverinfo="skip"))
+        traces.append(_scatter(x=_days(xs), y=ys, mode="lines", name="Target", hoverinfo="skip",
+                               line={"color": colours.TARGET, "width": 2, "dash": "longdash"}))
     keys = sorted({p.series for p in detail.points}, key=lambda k: k != detail.main_series)
     decimals = detail.indicator.decimals
-    shown_names: set[str] = set()
     for attribute, name in COMPARATOR_NAMES.items():
         colour, dash_style, symbol = colours.COMPARATORS[attribute]
         for key in keys:
@@ -132,39 +141,37 @@ def trend_figure(detail, projector: bool = False) -> go.Figure:
             values = [getattr(p, attribute) for p in points]
             if all(v is None for v in values):
                 continue
-            figure.add_trace(go.Scatter(
-                x=[p.period_end for p in points], y=values, mode="lines+markers", connectgaps=True,
+            traces.append(_scatter(
+                x=_days(p.period_end for p in points), y=values, mode="lines+markers", connectgaps=True,
                 name=name if len(keys) == 1 else f"{name}, {SERIES[key]}", legendgroup=attribute,
                 line={"color": colour, "dash": dash_style, "width": 2}, marker={"symbol": symbol, "size": 7},
                 text=[f"{name}, {p.period_shown}: {number(v, decimals)}" for p, v in zip(points, values)],
                 hoverinfo="text",
             ))
-            shown_names.add(name)
     for position, local in enumerate(detail.localities):
         if local.series:
-            figure.add_trace(go.Scatter(
-                x=[end for end, _ in local.series], y=[value for _, value in local.series], mode="lines+markers",
-                name=local.name, visible="legendonly", line={"color": colours.locality_colour(position), "width": 2},
-                marker={"size": 6}, hoverinfo="x+y",
+            traces.append(_scatter(
+                x=_days(end for end, _ in local.series), y=[value for _, value in local.series],
+                mode="lines+markers", name=local.name, visible="legendonly", hoverinfo="x+y",
+                line={"color": colours.locality_colour(position), "width": 2}, marker={"size": 6},
             ))
     for index, key in enumerate(keys):
         points = [p for p in detail.points if p.series == key]
         main = index == 0
-        figure.add_trace(go.Scatter(
-            x=[p.period_end for p in points], y=[p.value for p in points], mode="lines+markers",
+        traces.append(_scatter(
+            x=_days(p.period_end for p in points), y=[p.value for p in points], mode="lines+markers",
             name=f"{detail.area_name}, {SERIES[key]}",
             line={"color": colours.AREA, "width": 4 if main else 2, "dash": "solid" if main else "dot"},
             marker={"size": 10 if main else 9, "symbol": SERIES_MARKERS[min(index, len(SERIES_MARKERS) - 1)]},
             text=[f"{p.period_shown}: {p.shown}" for p in points], hoverinfo="text",
         ))
     size = 22 if projector else 16
-    figure.update_layout(
-        margin={"l": 70, "r": 20, "t": 20, "b": 60}, height=560 if projector else 440, font={"size": size},
-        legend={"orientation": "h", "y": -0.22, "font": {"size": size - 2}}, plot_bgcolor="white",
-    )
-    figure.update_yaxes(gridcolor="#e5e5e5", zeroline=False, title={"text": axis_title(detail.indicator)})
-    figure.update_xaxes(title={"text": "Date the figure's period ends"})
-    return figure
+    return {"data": traces, "layout": {
+        "margin": {"l": 70, "r": 20, "t": 20, "b": 60}, "height": 560 if projector else 440, "font": {"size": size},
+        "legend": {"orientation": "h", "y": -0.22, "font": {"size": size - 2}}, "plot_bgcolor": "white",
+        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False, "title": {"text": axis_title(detail.indicator)}},
+        "xaxis": {"type": "date", "title": {"text": "Date the figure's period ends"}},
+    }}
 
 
 # Special causes: a colour AND a symbol each (never colour alone; blue and orange, as
@@ -178,7 +185,7 @@ SPC_MARKS = {
 }
 
 
-def spc_section(detail) -> list:
+def spc_section(detail, projector: bool = False) -> list:
     chart = detail.spc
     if chart is None:
         return []
@@ -186,45 +193,48 @@ def spc_section(detail) -> list:
     return [
         html.H2(heading, id="spc"),
         html.Figure([
-            dcc.Graph(figure=spc_figure(chart), config={"displayModeBar": False}, className="trend spc",
+            dcc.Graph(figure=spc_figure(chart, projector), config={"displayModeBar": False}, className="trend spc",
                       responsive=True, id="spc-chart"),
             html.Figcaption(chart.summary, className="spc-summary", id="spc-summary"),  # the text alternative
         ], className="spc-figure"),
     ]
 
 
-def spc_figure(chart) -> go.Figure:
+def spc_figure(chart, projector: bool = False) -> dict:
     """The XmR chart: points, mean, process limits, 2-sigma lines, special causes marked."""
-    figure = go.Figure()
+    traces = []
     x = chart.periods
     for values, name, style in ((chart.upper, "Process limits", "dash"), (chart.lower, None, "dash"),
                                 (chart.upper_2sigma, "2 sigma", "dot"), (chart.lower_2sigma, None, "dot"),
                                 (chart.mean, "Average", "solid")):
         if any(v is not None for v in values):
-            figure.add_trace(go.Scatter(
+            traces.append(_scatter(
                 x=x, y=values, mode="lines", name=name or "", showlegend=name is not None,
-                line={"color": "#0b0c0c" if name == "Average" else "#505a5f", "dash": style, "width": 2},
-                hoverinfo="skip", line_shape="hv",
+                line={"color": "#0b0c0c" if name == "Average" else "#505a5f", "dash": style, "width": 2,
+                      "shape": "hv"},
+                hoverinfo="skip",
             ))
-    figure.add_trace(go.Scatter(x=x, y=chart.values, mode="lines", line={"color": "#b1b4b6", "width": 2},
-                                showlegend=False, hoverinfo="skip"))
+    traces.append(_scatter(x=x, y=chart.values, mode="lines", line={"color": "#b1b4b6", "width": 2},
+                           showlegend=False, hoverinfo="skip"))
     for kind, (colour, symbol) in SPC_MARKS.items():
         chosen = [i for i, found in enumerate(chart.point_types) if found == kind]
         if chosen:
-            figure.add_trace(go.Scatter(
+            traces.append(_scatter(
                 x=[x[i] for i in chosen], y=[chart.values[i] for i in chosen], mode="markers",
                 name=kind.capitalize(), marker={"color": colour, "symbol": symbol, "size": 12},
                 text=[f"{x[i]}: {chart.shown[i]} ({kind})" for i in chosen], hoverinfo="text",
             ))
     words = (f"Trial limits: fewer than 13 {chart.noun}s" if chart.trial
              else f"Variation: {chart.variation}" + (f"; assurance: {chart.assurance}" if chart.assurance != "none" else ""))
-    figure.add_annotation(text=words, xref="paper", yref="paper", x=0, y=1.08, showarrow=False, xanchor="left")
-    figure.update_layout(
-        margin={"l": 50, "r": 20, "t": 40, "b": 40}, height=420, font={"size": 16},
-        legend={"orientation": "h", "y": -0.15}, plot_bgcolor="white",
-    )
-    figure.update_yaxes(gridcolor="#e5e5e5", zeroline=False)
-    return figure
+    size = 22 if projector else 16
+    return {"data": traces, "layout": {
+        "margin": {"l": 50, "r": 20, "t": 40, "b": 90}, "height": 560 if projector else 440, "font": {"size": size},
+        "legend": {"orientation": "h", "y": -0.3}, "plot_bgcolor": "white",
+        "annotations": [{"text": words, "xref": "paper", "yref": "paper", "x": 0, "y": 1.08, "showarrow": False,
+                         "xanchor": "left"}],
+        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False},
+        "xaxis": {"type": "category", "tickangle": -45},
+    }}
 
 
 def figures_table(detail, quarter_label: str) -> html.Table:

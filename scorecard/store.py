@@ -378,6 +378,12 @@ class Store(VersionedWrites):
         query = sa.select(table).where(table.c.area_code == area_code, table.c.indicator_id.in_(indicator_ids))
         return self.frame(query).to_dict("records")
 
+    def targets_of_areas(self, area_codes: list[str], indicator_ids: list[str]) -> list[dict]:
+        """Targets for several areas at once (an LA and its townships), as targets() gives them."""
+        table = schema.target
+        query = sa.select(table).where(table.c.area_code.in_(area_codes), table.c.indicator_id.in_(indicator_ids))
+        return self.frame(query).to_dict("records")
+
     def neighbours(self, la_code: str) -> list[str]:
         """The LA's statistical neighbours in the newest model loaded, closest first."""
         rows = self.table(schema.comparator, area_code=la_code)

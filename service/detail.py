@@ -165,7 +165,10 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
     for record in records:
         by_area.setdefault(record["area_code"], []).append(record)
         at[(record["area_code"], record["period"])] = _figure(record)
-    targets = _targets_by_year(store.targets(area.code, [indicator.id]))
+    every_target: dict[str, dict[str, dict]] = {}  # area -> year -> target, the townships' too: one query
+    for row in store.targets_of_areas([area.code, *(local.code for local in townships)], [indicator.id]):
+        every_target.setdefault(row["area_code"], {})[row["period"]] = row
+    targets = every_target.get(area.code, {})
     points = []
     for record in by_area.get(area.code, []):
         figure = _figure(record)
@@ -192,7 +195,7 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
     detail.symbols_used = {p.status: SYMBOLS[p.status] for p in points if p.status in SYMBOLS}
     detail.targets = _spans(targets, points, indicator)
     for local in townships:
-        found = _locality(store, indicator, local, by_area.get(local.code, []), quarter)
+        found = _locality(indicator, local, by_area.get(local.code, []), every_target.get(local.code, {}), quarter)
         if found is not None:
             detail.localities.append(found)
     detail.commentary_history = store.commentary_history(indicator.id, area.code)
@@ -201,7 +204,8 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
     return detail
 
 
-def _locality(store, indicator: Indicator, local, records: list[dict], quarter: Period) -> LocalityFigure | None:
+def _locality(indicator: Indicator, local, records: list[dict], targets: dict[str, dict],
+              quarter: Period) -> LocalityFigure | None:
     """A township's row, by the scorecard's own rules (scorecard.quarterly), from figures
     already read: only where the township has a figure."""
     if not records:
@@ -210,7 +214,6 @@ def _locality(store, indicator: Indicator, local, records: list[dict], quarter: 
     row = ScorecardRow(indicator.id, indicator.title, indicator.short_title, None, None,
                        indicator.polarity.value, indicator.unit.value, indicator.decimals)
     fill_figures(row, indicator, current, previous, year_ago)
-    targets = {target["period"]: target for target in store.targets(local.code, [indicator.id])}
     fill_target(row, indicator, targets, current, quarter)
     same_kind = [r for r in records if r["period_type"] == current["period_type"]]
     return LocalityFigure(
@@ -218,10 +221,6 @@ def _locality(store, indicator: Indicator, local, records: list[dict], quarter: 
         age_of(_day(current["period_end"]), indicator.period_type, quarter.end),
         [(_day(r["period_end"]), _value(_figure(r))) for r in same_kind],
     )
-
-
-def _targets_by_year(rows: list[dict]) -> dict[str, dict]:
-    return {row["period"]: row for row in rows}
 
 
 def _target_for(targets: dict[str, dict], period: str, period_end: date) -> dict | None:

@@ -106,10 +106,10 @@ def test_indicator_page_has_an_spc_chart_with_its_words(app):
     assert "Statistical process control" in shown and "process limits" in shown
     detail = shared().indicator_detail(shared().checked_indicator("re_referrals_12_months"), shared().home, QUARTER)
     figure = indicator.spc_figure(detail.spc)
-    names = {trace.name for trace in figure.data}
+    names = {trace.get("name") for trace in figure["data"]}
     assert {"Process limits", "2 sigma", "Average"} <= names
-    special = [trace for trace in figure.data if trace.name and trace.name.startswith("Special cause")]
-    assert len({trace.marker.symbol for trace in special}) == len(special)  # a shape each, not colour alone
+    special = [trace for trace in figure["data"] if (trace.get("name") or "").startswith("Special cause")]
+    assert len({trace["marker"]["symbol"] for trace in special}) == len(special)  # a shape each, not colour alone
     annual = texts(indicator.layout(indicator="obesity_reception", period=QUARTER.label))
     assert "Statistical process control" not in annual
 

@@ -152,7 +152,7 @@ def trend_figure(detail, projector: bool = False) -> dict:
         if local.series:
             traces.append(_scatter(
                 x=_days(end for end, _ in local.series), y=[value for _, value in local.series],
-                mode="lines+markers", name=local.name, visible="legendonly", hoverinfo="x+y",
+                mode="lines+markers", name=f"{local.name} (township)", visible="legendonly", hoverinfo="x+y",
                 line={"color": colours.locality_colour(position), "width": 2}, marker={"size": 6},
             ))
     for index, key in enumerate(keys):
@@ -167,8 +167,9 @@ def trend_figure(detail, projector: bool = False) -> dict:
         ))
     size = 22 if projector else 16
     return {"data": traces, "layout": {
-        "margin": {"l": 70, "r": 20, "t": 20, "b": 60}, "height": 560 if projector else 440, "font": {"size": size},
-        "legend": {"orientation": "h", "y": -0.22, "font": {"size": size - 2}}, "plot_bgcolor": "white",
+        "margin": {"l": 80 if projector else 70, "r": 20, "t": 20, "b": 60}, "height": 640 if projector else 440,
+        "font": {"size": size}, "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": -0.32 if projector else -0.22, "font": {"size": size - 2}},
         "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False, "title": {"text": axis_title(detail.indicator)}},
         "xaxis": {"type": "date", "title": {"text": "Date the figure's period ends"}},
     }}
@@ -228,7 +229,7 @@ def spc_figure(chart, projector: bool = False) -> dict:
              else f"Variation: {chart.variation}" + (f"; assurance: {chart.assurance}" if chart.assurance != "none" else ""))
     size = 22 if projector else 16
     return {"data": traces, "layout": {
-        "margin": {"l": 50, "r": 20, "t": 40, "b": 90}, "height": 560 if projector else 440, "font": {"size": size},
+        "margin": {"l": 80, "r": 20, "t": 40, "b": 90}, "height": 560 if projector else 440, "font": {"size": size},
         "legend": {"orientation": "h", "y": -0.3}, "plot_bgcolor": "white",
         "annotations": [{"text": words, "xref": "paper", "yref": "paper", "x": 0, "y": 1.08, "showarrow": False,
                          "xanchor": "left"}],

@@ -115,13 +115,13 @@ def preview_parts(preview) -> list:
             [[t.indicator, t.area, t.year, t.kind, t.before, t.after, t.tolerance_before, t.tolerance_after]
              for t in preview.targets]))
     if preview.figures:
-        more = f" {preview.unlisted:,} more new figures are counted above but not listed." if preview.unlisted else ""
+        more = f" {preview.unlisted:,} more rows are counted above but not listed." if preview.unlisted else ""
         parts.append(_table(
             "Figures, as the scorecard would show them", "upload-figures",
             ["Indicator", "Area", "Period", "Change", "Figure now", "Figure after", "Count now", "Count after",
              "Denominator now", "Denominator after"],
             [[f.indicator, f.area + (f" ({f.breakdown})" if f.breakdown else ""), f.period, f.kind, f.before, f.after,
-              f.count_before, f.count_after, f.denominator_before, f.denominator_after] for f in preview.figures[:500]],
+              f.count_before, f.count_after, f.denominator_before, f.denominator_after] for f in preview.figures],
             note=("A dash (–) means no figure is held. The figure is the one the scorecard would show: the "
                   "publisher's, else a rate worked out from the count." + more)))
     return parts

@@ -14,6 +14,7 @@ from scorecard.periods import shown_label
 from scorecard.symbols import NO_FIGURE_SHOWN
 from scorecard.versioned import NEW_ROWS_LISTED, Change
 
+FIGURES_LISTED = 500  # figures worked out before and after, at most; the rest are counted
 KEY = figures.KEY  # indicator, area, period, breakdown: one figure, whatever its sources
 SOURCE_KEY = [*KEY, "source"]
 # What each stored column is called where a change to it is stated.
@@ -79,8 +80,8 @@ def preview(service, change: Change) -> Preview:
         else:
             result.others.append(_counted(table, len(new_rows), len(old_rows)))
         result.effects += _effects(service, table, old_rows)
-    listed = len(new)
-    result.unlisted = max(change.new - listed, 0) if len(new) >= NEW_ROWS_LISTED else 0
+    result.unlisted = max(change.new + change.revised - len(result.figures) - len(result.targets), 0) \
+        if len(new) >= NEW_ROWS_LISTED or len(revised) > FIGURES_LISTED else 0
     return result
 
 
@@ -98,7 +99,7 @@ def _figures(service, change: Change, revised: pd.DataFrame, new: pd.DataFrame) 
     if written.empty:
         return []
     store = service.store
-    written = _plain_keys(written)
+    written = _plain_keys(written).head(FIGURES_LISTED)  # a whole new release is counted, and its first figures named
     ids, codes = sorted(set(written["indicator_id"])), sorted(set(written["area_code"]))
     periods = sorted(set(written["period"]))
     stored = _plain_keys(store.observations(ids, codes, periods=periods, breakdown=None))

@@ -249,15 +249,16 @@ class Service:
         threshold = disclosure.rules(self.store).threshold
         differences = result.differences.sort_values(["period", "indicator_id", "area_code"], ascending=[False, True, True])
         listed = []
+        holding = self.catalogue_with_benchmarks().indicators  # once: each call asks the store its data version
         for row in differences.to_dict("records"):
             small = row["numerator"] is not None and not pd.isna(row["numerator"]) and 1 <= row["numerator"] <= threshold
-            found = self.catalogue_with_benchmarks().indicators.get(row["indicator_id"])
+            found = holding.get(row["indicator_id"])
             listed.append({**row, "indicator_title": found.short_title if found else row["indicator_id"],
                            "area_name": self.areas.get(row["area_code"]).name,
                            "numerator": None if small else row["numerator"],
                            "published": None if small else row["published"],
                            "computed": None if small else row["computed"], "suppressed": small,
-                           "decimals": self.decimals_of(row["indicator_id"])})
+                           "decimals": found.decimals if found is not None else 1})  # as decimals_of
         return result.counts(), result.compared, result.matched, listed
 
     # Loads ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from layouts._parts import (
 from layouts._projector import projector_nav
 from layouts._state import href, is_projector
 from service import actions, ages
-from service.display import NO_FIGURE_MEANING, NO_FIGURE_SHOWN, OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, shown_label
+from service.display import NO_FIGURE_MEANING, NO_FIGURE_SHOWN, OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, age_words, shown_label
 from service.errors import NotAllowed
 from service.shared import shared
 from service.summaries import RAG_ORDER
@@ -134,8 +134,8 @@ def _latest(row) -> list:
     stale = [html.Span([html.Span(OUT_OF_DATE_SHAPE, className="stale-shape", **{"aria-hidden": "true"}),
                         f" {OUT_OF_DATE_WORDS}"], className="stale", title=f"{row.age_months} months old")
              ] if row.out_of_date else []
-    return [html.Span(row.shown, className="figure"), html.Span(shown_label(row.period_label), className="period"),
-            *stale]
+    return [html.Span(row.shown, className="figure"),
+            html.Span(f"{shown_label(row.period_label)} ({age_words(row.age_months)})", className="period"), *stale]
 
 
 def _row_cells(row, state, linked: set[str] = frozenset()) -> dict:

@@ -1,7 +1,7 @@
 """How numbers are shown, for the pages and the command line alike: one rounding, half away
 from zero at the indicator's decimals (scorecard.metrics), so a target of 2.5 shows as 3."""
 
-from scorecard.freshness import OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, UPDATE_CYCLE_MONTHS  # noqa: F401
+from scorecard.freshness import OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, UPDATE_CYCLE_MONTHS, Age  # noqa: F401
 from scorecard.metrics import round_half_away, shown_number
 # Periods as pages show them, and the marks for absence and age, declared once in scorecard/.
 from scorecard.periods import shown_date, shown_label  # noqa: F401
@@ -37,3 +37,8 @@ def title_at(title: str, day) -> str:
     if day is None or " at 31 March" not in title or (day.month, day.day) == (3, 31):
         return title
     return title.replace(" at 31 March", f" at {day.day} {shown_date(day).split(' ')[1]}", 1)
+
+
+def age_words(months: int | None) -> str:
+    """'9 months old', '2 years 3 months old'; '' for no figure."""
+    return "" if months is None else Age(months, False, 0).words

@@ -332,7 +332,7 @@ def test_real_scorecard_shows_the_published_cla_rate(real_url, page):
     row = page.locator("table.scorecard tr", has_text="Children looked after rate")
     cells = row.locator("td")
     # Published: Dudley 81 per 10,000 on 31 March 2025 (575 of 71,124); England 67.
-    expect(cells.nth(0)).to_have_text("8131 March 2025")
+    expect(cells.nth(0)).to_have_text("8131 March 2025 (under a month old)")
     # England's figure, then where Dudley's 95% interval (75 to 88) puts it: higher, no polarity.
     expect(cells.nth(6)).to_have_text(re.compile(r"^67↑Higher compared with England\s*$"))
     expect(row).to_contain_text("No judgement")

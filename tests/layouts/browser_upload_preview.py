@@ -102,6 +102,8 @@ def test_preview_names_figures_shows_them_before_and_after_and_states_side_effec
     expect(page.locator("#upload-targets tbody tr").filter(has_text="MMR").locator("td")).to_have_text(
         ["Dudley", "2026-27", "Revised", "94.1", "95.0", "3.0", "3.0"])
     page.screenshot(path=str(ARTEFACTS / "upload-preview-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=str(ARTEFACTS / "upload-preview-1920.png"), full_page=True)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     page.get_by_role("button", name="Confirm and load").click()
@@ -132,5 +134,7 @@ def test_loads_page_shows_warnings_in_full_and_fits_1280(served, page):
         assert box is not None and box["x"] + box["width"] <= 1280, box
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.screenshot(path=str(ARTEFACTS / "loads-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=str(ARTEFACTS / "loads-1920.png"), full_page=True)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

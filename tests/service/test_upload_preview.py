@@ -3,6 +3,7 @@ target keeps the stored tolerance, a typed value keeps the stored count and deno
 preview names each figure, shows it as the scorecard would before and after, lists new figures
 and states every side effect. On DuckDB and PostgreSQL."""
 
+import pandas as pd
 import pytest
 
 from loaders.context import LoadContext
@@ -89,3 +90,29 @@ def test_preview_names_new_figures_and_states_what_a_symbol_clears(service, tmp_
     assert any("replaced by the symbol [c]" in effect for effect in shown.effects)
     words = " ".join(str(value) for line in shown.figures for value in vars(line).values())
     assert "nan" not in words.lower() and "None" not in words
+
+
+def test_a_version_4_database_keeps_warnings_once_opened(tmp_path):
+    import sqlalchemy as sa
+
+    from scorecard.store import Store
+    from tests.workbooks import council_workbook
+
+    db = tmp_path / "old.duckdb"
+    Store.open(db, create=True).close()
+    engine = sa.create_engine(f"duckdb:///{db}")
+    with engine.begin() as connection:  # as Scorecard with schema version 4 left it
+        connection.execute(sa.text("DROP TABLE load_warning"))
+        connection.execute(schema.schema_version.delete())
+        connection.execute(schema.schema_version.insert().values(version=4, applied_at=pd.Timestamp.now()))
+    engine.dispose()
+    with Store.open(db) as store:
+        assert store.schema_version() == schema.SCHEMA_VERSION == 5
+        catalogue, areas = load_catalogue(), load_areas()
+        sync_reference(store, catalogue, areas)
+        report = load_file(store, council_workbook(tmp_path / "council.xlsx"), LoadContext(catalogue, areas, DUDLEY),
+                           user="analyst")
+        assert report.status == "loaded" and report.warnings
+        (said,) = store.load_warnings().values()
+        assert [message for _, message in said] == [
+            problem.message + (f". {problem.action}" if problem.action else "") for problem in report.warnings]

@@ -13,7 +13,9 @@ from layouts._parts import (
 from layouts._projector import projector_nav
 from layouts._state import href, is_projector
 from service import actions, ages
-from service.display import NO_FIGURE_MEANING, NO_FIGURE_SHOWN, OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, age_words, shown_label
+from service.display import (
+    NO_FIGURE_MEANING, NO_FIGURE_SHOWN, OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, age_words, shown_label,
+)
 from service.errors import NotAllowed
 from service.shared import shared
 from service.summaries import RAG_ORDER

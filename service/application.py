@@ -61,6 +61,7 @@ class Service:
         # Once per data version: a load or a revert can add or take away benchmark indicators.
         self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
         self._with_localities = Memo(self._localities_with_figures, size=8)
+        self._details = Memo(self._indicator_detail, size=64)
 
     @classmethod
     def open(cls, db: str | None = None, *, create: bool = False) -> "Service":
@@ -208,7 +209,13 @@ class Service:
         return exception_rules.load().described()
 
     def indicator_detail(self, indicator: Indicator, area_code: str, quarter: Period) -> detail.IndicatorDetail:
-        return detail.indicator_detail(self, indicator, area_code, quarter)
+        """Its figures worked out once per data version, as scorecards are; the commentary read
+        afresh each time, so a saved note shows at once whatever the cache key counts."""
+        found = self._details(self.data_version(), indicator.id, area_code, quarter)
+        return replace(found, commentary_history=self.store.commentary_history(indicator.id, area_code))
+
+    def _indicator_detail(self, version, indicator_id: str, area_code: str, quarter: Period) -> detail.IndicatorDetail:
+        return detail.indicator_detail(self, self.checked_indicator(indicator_id), area_code, quarter)
 
     def upload(self, path, area: str | None, *, dry_run: bool, user: str, file_name: str):
         """One file from the upload page: checked (dry_run) or loaded (service.loads)."""

@@ -96,7 +96,7 @@ class IndicatorDetail:
     points: list[TrendPoint]
     localities: list[LocalityFigure] = field(default_factory=list)
     symbols_used: dict[str, str] = field(default_factory=dict)
-    commentary_history: list[dict] = field(default_factory=list)
+    commentary_history: list[dict] = field(default_factory=list)  # filled by the Service, never cached
     spc: SpcChart | None = None
     targets: list[TargetSpan] = field(default_factory=list)
     quarter_end: date | None = None
@@ -198,7 +198,6 @@ def indicator_detail(service, indicator: Indicator, area_code: str, quarter: Per
         found = _locality(indicator, local, by_area.get(local.code, []), every_target.get(local.code, {}), quarter)
         if found is not None:
             detail.localities.append(found)
-    detail.commentary_history = store.commentary_history(indicator.id, area.code)
     detail.spc = _spc_chart(by_area.get(area.code, []), indicator, targets)
     detail.summary = trend_summary(detail)
     return detail

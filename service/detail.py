@@ -300,7 +300,7 @@ def _spc_chart(records: list[dict], indicator: Indicator, target_of: dict) -> Sp
     noun = current["period_type"]
     shown = [metrics.Figure(v).shown(indicator.decimals) for _, v in values]
     chart = SpcChart(
-        noun=noun, periods=[p for p, _ in values], values=[v for _, v in values], shown=shown,
+        noun=noun, periods=[shown_label(p) for p, _ in values], values=[v for _, v in values], shown=shown,
         point_types=[p.point_type.value for p in result.points], rules=[p.rule.value for p in result.points],
         mean=[x.mean for x in limits], upper=[x.upper for x in limits], lower=[x.lower for x in limits],
         upper_2sigma=[x.upper_2sigma for x in limits], lower_2sigma=[x.lower_2sigma for x in limits],

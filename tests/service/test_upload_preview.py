@@ -116,3 +116,12 @@ def test_a_version_4_database_keeps_warnings_once_opened(tmp_path):
         (said,) = store.load_warnings().values()
         assert [message for _, message in said] == [
             problem.message + (f". {problem.action}" if problem.action else "") for problem in report.warnings]
+
+
+def test_each_load_keeps_its_warnings_in_full(service, tmp_path):
+    from tests.workbooks import council_workbook
+
+    report = load(service, council_workbook(tmp_path / "council.xlsx"))
+    assert report.status == "loaded" and report.warnings
+    assert service.load_warnings() == {report.load_id: [
+        f"{problem.location}: {problem.message}. {problem.action}" for problem in report.warnings]}

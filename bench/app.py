@@ -2,9 +2,12 @@
 outcome scorecard, and the server time of the scorecard callback (median and 95th percentile)
 next to a trivial callback (the catalogue search) timed in the same run.
 
-    .venv/bin/python bench/app.py [--requests 60] [--no-lait]
+    .venv/bin/python bench/app.py [--requests 60] [--no-lait] [--visits 5]
 
 Goals (issue 4): the scorecard callback p95 at most 100 ms; the page filled within 2 s.
+Goal (issue 16): every page within 2x a trivial Dash page's time to network idle (Playwright's
+"networkidle": no request for 500 ms), the trivial page (bench/trivial_app.py) timed in the
+same run, visit for visit between the pages, on the demo data with LAIT loaded.
 The server works out the home LA's latest scorecard as it starts (SCORECARD_WARM=off to see
 the first visit without that head start).
 Server time is the round trip of the callback's own POST on localhost, replayed from what
@@ -14,6 +17,7 @@ the browser sent, so it includes Dash's JSON work but no network.
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +33,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from service.cli import main as cli  # noqa: E402
 from scorecard.periods import latest_complete_quarter  # noqa: E402
-from tests.browser import launch, served_app, wait_until_ready  # noqa: E402
+from tests.browser import free_port, launch, served_app, wait_until_ready  # noqa: E402
 
 LAIT = REPO.parent / "shared" / "data" / "public" / "lait_long.parquet"
 
@@ -77,10 +81,73 @@ def captured(page, marker: str, action) -> dict:
     return {"path": f"{address.path}?{address.query}", "body": info.value.post_data}
 
 
+# Every page, as a visitor opens it from the navigation or a scorecard row.
+PAGES = {
+    "overview": "/",
+    "scorecard": "/scorecard",
+    "exceptions": "/exceptions",
+    "indicator (quarterly: MMR)": "/indicator?indicator=mmr_two_doses_age_5",
+    "indicator (yearly counts: children looked after)": "/indicator?indicator=cla_rate",
+    "indicator (academic years: obesity)": "/indicator?indicator=obesity_reception",
+    "indicators": "/indicators",
+    "reconciliation": "/reconcile",
+    "upload": "/upload",
+    "loads": "/loads",
+    "audit log": "/audit",
+}
+
+
+def to_network_idle(page, url: str) -> float:
+    page.goto("about:blank")
+    started = time.perf_counter()
+    page.goto(url, wait_until="networkidle", timeout=60_000)
+    return (time.perf_counter() - started) * 1000
+
+
+def pages_against_trivial(browser, base: str, visits: int) -> bool:
+    """Each page's median time to network idle against the trivial page's, measured in turn."""
+    port = free_port()
+    trivial = subprocess.Popen([sys.executable, str(REPO / "bench" / "trivial_app.py"), str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        trivial_url = f"http://127.0.0.1:{port}/"
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(trivial_url, timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        for url in [trivial_url, *(base + path for path in PAGES.values())]:
+            to_network_idle(page, url)  # first visits: the browser's cache filled, the server warm
+        yardstick, times = [], {name: [] for name in PAGES}
+        for _ in range(visits):
+            for name, path in PAGES.items():
+                yardstick.append(to_network_idle(page, trivial_url))
+                times[name].append(to_network_idle(page, base + path))
+        trivial_median = statistics.median(yardstick)
+        print(f"trivial Dash page to network idle: median {trivial_median:.0f} ms over {len(yardstick)} visits")
+        within = True
+        for name, found in times.items():
+            ratio = statistics.median(found) / trivial_median
+            within &= ratio <= 2
+            print(f"  {name:50s} median {statistics.median(found):6.0f} ms  {ratio:4.2f}x "
+                  f"{'(within 2x)' if ratio <= 2 else '(OVER 2x)'}")
+        page.close()
+        return within
+    finally:
+        trivial.terminate()
+        trivial.wait(timeout=10)
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--requests", type=int, default=60)
     options.add_argument("--no-lait", action="store_true")
+    options.add_argument("--visits", type=int, default=5, help="visits per page for the network-idle times")
     arguments = options.parse_args()
     quarter = latest_complete_quarter(date.today()).label
     with tempfile.TemporaryDirectory() as folder:
@@ -109,6 +176,7 @@ def main() -> None:
             wait_until_ready(page)
             search_request = captured(page, "catalogue-search", lambda: (
                 page.locator("#catalogue-search").fill("NEET"), page.keyboard.press("Enter")))
+            pages_against_trivial(browser, base, arguments.visits)
             browser.close()
 
         # A fresh server: the first call finds at most what it worked out as it started.

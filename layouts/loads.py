@@ -1,4 +1,5 @@
-"""Loads: every load with who, when and what it changed; an analyst can revert one."""
+"""Loads: every load with who, when, what it changed and its warnings in full; an analyst can
+revert one. The table fits a 1280-pixel screen: the counts share a cell and long names wrap."""
 
 import dash
 from dash import ALL, Input, Output, callback, ctx, dcc, html
@@ -24,27 +25,42 @@ def layout(**query):
 def loads_table(loads: list[dict]):
     if not loads:
         return no_data("Nothing has been loaded yet.")
-    head = ["Load", "File", "Layout", "Who", "When", "New", "Revised", "Unchanged", "Warnings", "Status", "Action"]
+    said = shared().load_warnings()
+    head = ["Load", "File and layout", "Who and when", "Rows", "Warnings", "Status"]
     rows = []
     for load in loads:
         action = ""
         if load["status"] == "loaded":
             action = dcc.ConfirmDialogProvider(
-                html.Button(f"Revert load {load['id']}", className="button-secondary"),
+                html.Button(["Revert", html.Span(f" load {load['id']}", className="visually-hidden")],
+                            className="button-secondary button-small"),
                 id={"type": "revert", "load": int(load["id"])},
                 message=f"Revert load {load['id']} ({load['file_name']})? Its figures are taken out and the ones it "
                         "replaced are put back.",
             )
         rows.append(html.Tr([
-            html.Th(str(load["id"]), scope="row"), html.Td(load["file_name"]), html.Td(load["kind"]),
-            html.Td(load["user_name"]), html.Td(f"{load['loaded_at']:%d %b %Y %H:%M}"),
-            html.Td(f"{load['rows_new']:,}"), html.Td(f"{load['rows_revised']:,}"),
-            html.Td(f"{load['rows_unchanged']:,}"), html.Td(str(load["warnings"])),
-            html.Td(load["status"].capitalize()), html.Td(action),
+            html.Th(str(load["id"]), scope="row"),
+            html.Td([html.Span(load["file_name"], className="load-file"), html.Span(load["kind"], className="period")]),
+            html.Td([load["user_name"], html.Span(f"{load['loaded_at']:%d %b %Y %H:%M}", className="period")]),
+            html.Td(f"{load['rows_new']:,} new, {load['rows_revised']:,} revised, {load['rows_unchanged']:,} unchanged"),
+            html.Td(warnings_cell(int(load["id"]), int(load["warnings"]), said.get(int(load["id"]), []))),
+            html.Td([html.Span(load["status"].capitalize()), html.Br(), action]),
         ]))
     return html.Table([html.Caption("Loads, newest first"),
                        html.Thead(html.Tr([html.Th(n, scope="col") for n in head])), html.Tbody(rows)],
-                      className="table")
+                      className="table loads-table")
+
+
+def warnings_cell(load_id: int, count: int, warnings: list[str]):
+    """Every warning the load reported, folded under its count when there are several."""
+    if not count:
+        return "None"
+    if not warnings:  # a load made before Scorecard kept warnings' words
+        return f"{count:,} (their words were not kept by the Scorecard that loaded it)"
+    items = html.Ul([html.Li(text) for text in warnings], className="load-warnings")
+    if count == 1:
+        return items
+    return html.Details([html.Summary(f"{count:,} warnings"), items], open=count <= 3, id=f"warnings-{load_id}")
 
 
 @callback(

@@ -24,7 +24,10 @@ from layouts._parts import (
 )
 from layouts._print import printed_notes
 from layouts._state import href
-from service import actions
+from service import actions, ages
+from service.display import (
+    NO_FIGURE_MEANING, NO_FIGURE_SHOWN, OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, age_words, shown_label,
+)
 from service.errors import NotAllowed
 from service.legend import entries as legend_entries
 from service.shared import shared
@@ -60,6 +63,7 @@ def layout(**query):
         html.P(f"{card.area.name}, {card.quarter.label}. Each figure is the latest available at the end of the "
                "quarter, with its own period.", className="lede"),
         gaps_notice(card, state),
+        html.P(ages.of(card).words, className="lede", id="scorecard-ages"),
         html.Div(scorecard_table(card, state, rag, text, order), id="scorecard-table"),
         legend(),
         downloads(state),
@@ -104,12 +108,24 @@ def download(_csv_clicks, _xlsx_clicks, state):
     return {"content": sent.content, "filename": sent.filename, "type": sent.media_type}
 
 
-def with_localities() -> set[str]:
-    """Indicators with a breakdown by township, linked from the table."""
-    return shared().with_localities()
+def with_localities(area_code: str) -> set[str]:
+    """Indicators with township figures for the area's LA, linked from the table."""
+    return shared().with_localities(area_code)
 
 
-def _row_cells(row, state) -> dict:
+def _latest(row) -> list:
+    """The figure, its own period as pages write it and its age; a dash where none is loaded."""
+    if row.period_label is None:
+        return [html.Span(NO_FIGURE_SHOWN, className="figure no-figure", title=NO_FIGURE_MEANING),
+                html.Span(NO_FIGURE_MEANING, className="period")]
+    stale = [html.Span([html.Span(OUT_OF_DATE_SHAPE, className="stale-shape", **{"aria-hidden": "true"}),
+                        f" {OUT_OF_DATE_WORDS}"], className="stale", title=f"{row.age_months} months old")
+             ] if row.out_of_date else []
+    return [html.Span(row.shown, className="figure"),
+            html.Span(f"{shown_label(row.period_label)} ({age_words(row.age_months)})", className="period"), *stale]
+
+
+def _row_cells(row, state, linked: set[str] = frozenset()) -> dict:
     decimals = row.decimals
     note = note_link(row, state)  # the note, or a link to write one on the Indicator page
     cells = [
@@ -118,11 +134,11 @@ def _row_cells(row, state) -> dict:
             *([html.Br(), dcc.Link(["By locality", html.Span(f": {row.short_title}", className="visually-hidden")],
                                    href=href("/indicator", state, indicator=row.indicator_id) + "#localities",
                                    className="locality-link")]
-              if row.indicator_id in with_localities() else []),
+              if row.indicator_id in linked else []),
         ], scope="row"),
-        html.Td([html.Span(row.shown, className="figure"), html.Span(row.period_label or "", className="period")]),
-        html.Td([row.previous_shown, html.Span(row.previous_period or "", className="period")]),
-        html.Td([row.year_ago_shown, html.Span(row.year_ago_period or "", className="period")]),
+        html.Td(_latest(row)),
+        html.Td([row.previous_shown, html.Span(shown_label(row.previous_period), className="period")]),
+        html.Td([row.year_ago_shown, html.Span(shown_label(row.year_ago_period), className="period")]),
         html.Td(number(row.target, decimals)),
         html.Td(rag_cell(row)),  # with why, where there is no RAG
         html.Td(direction_badge(row.direction)),
@@ -201,12 +217,13 @@ def _draw_table(card, state, rag, text, order, columns):
             groups[-1][1].append(row)
     head = html.Thead(html.Tr([html.Th(name, scope="col") for name in columns]))
     bodies = []
+    linked = with_localities(card.area.code)
     for title, members in groups:
         lines = []
         if title:
             lines.append(html.Tr(html.Th(title, colSpan=len(columns), scope="colgroup", className="group")))
         for row in members:
-            cells = _row_cells(row, state)
+            cells = _row_cells(row, state, linked)
             lines.append(html.Tr([cells[name] for name in columns], className=f"row-{row.rag.replace(' ', '-')}"))
         bodies.append(html.Tbody(lines))
     caption = html.Caption(f"Outcome scorecard for {card.area.name}, {card.quarter.label}")

@@ -69,9 +69,9 @@ clientside_callback(ClientsideFunction("upload", "loading"), Output("upload-load
                     Input("upload-token", "data"), prevent_initial_call=True)
 
 
-def report(result, filename: str) -> html.Div:
-    problems = [html.Li(str(problem), className=f"problem-{problem.severity}")
-                for problem in result.problems]
+def report(result, filename: str, preview=None) -> html.Div:
+    errors = [html.Li(str(problem)) for problem in result.problems if problem.severity != "warning"]
+    warnings = [html.Li(str(problem)) for problem in result.problems if problem.severity == "warning"]
     parts = []
     if result.status == "refused":
         parts.append(html.H2(f"{filename} cannot be loaded"))
@@ -79,17 +79,15 @@ def report(result, filename: str) -> html.Div:
     elif result.status == "already loaded":
         parts.append(html.H2(f"{filename} is already loaded (load {result.load_id}). Nothing would change."))
     else:
-        change = result.change
         parts.append(html.H2(f"{filename} is ready to load ({result.kind})"))
-        parts.append(html.Ul([
-            html.Li(_count(change.new, "new figure")), html.Li(_count(change.revised, "revised figure")),
-            html.Li(_count(change.unchanged, "unchanged figure")),
-        ]))
-        if change.revisions is not None and not change.revisions.empty:
-            parts.append(revisions_table(change.revisions))
-    if problems:
-        parts.append(html.H3("Problems found"))
-        parts.append(html.Ul(problems, className="problems"))
+        if preview is not None:
+            parts += preview_parts(preview)
+    if errors:
+        parts += [html.H3("Problems found"), html.Ul(errors, className="problems problem-error")]
+    if warnings:
+        parts += [html.H3(f"Warnings ({len(warnings):,})", id="upload-warnings"),
+                  html.P("The file can be loaded with these; each says what to check."),
+                  html.Ul(warnings, className="problems problem-warning")]
     return html.Div(parts, className="error-summary" if result.status == "refused" else "report")
 
 
@@ -97,18 +95,48 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def revisions_table(revisions) -> html.Table:
-    shown = revisions.head(50)
-    keys = [c for c in shown.columns if not c.startswith(("old_", "new_"))]
-    pairs = [c[4:] for c in shown.columns if c.startswith("old_") and f"new_{c[4:]}" in shown.columns]
-    return html.Table([
-        html.Caption(f"Revised figures, old -> new ({len(revisions):,} in all; first {len(shown)} shown)"),
-        html.Thead(html.Tr([html.Th(k, scope="col") for k in keys + pairs])),
-        html.Tbody([
-            html.Tr([html.Td(str(row[k])) for k in keys] + [html.Td(f"{row['old_' + p]} -> {row['new_' + p]}") for p in pairs])
-            for row in shown.to_dict("records")
-        ]),
-    ], className="table")
+def preview_parts(preview) -> list:
+    """The counts, every side effect, then each figure and target as it is shown now and after."""
+    parts = [html.Ul([
+        html.Li(_count(preview.new, "new row")), html.Li(_count(preview.revised, "revised row")),
+        html.Li(_count(preview.unchanged, "unchanged row")),
+        *[html.Li(line) for line in preview.others],
+    ], className="upload-counts")]
+    parts.append(html.H3("Side effects", id="upload-effects"))
+    if preview.effects:
+        parts.append(html.Ul([html.Li(effect) for effect in preview.effects], className="upload-effects"))
+    else:
+        parts.append(html.P("None: no stored count, denominator, figure or tolerance would be cleared.",
+                            className="upload-effects-none"))
+    if preview.targets:
+        parts.append(_table(
+            "Targets", "upload-targets",
+            ["Indicator", "Area", "Year", "Change", "Target now", "Target after", "Tolerance now", "Tolerance after"],
+            [[t.indicator, t.area, t.year, t.kind, t.before, t.after, t.tolerance_before, t.tolerance_after]
+             for t in preview.targets]))
+    if preview.figures:
+        more = f" {preview.unlisted:,} more rows are counted above but not listed." if preview.unlisted else ""
+        parts.append(_table(
+            "Figures, as the scorecard would show them", "upload-figures",
+            ["Indicator", "Area", "Period", "Change", "Figure now", "Figure after", "Count now", "Count after",
+             "Denominator now", "Denominator after"],
+            [[f.indicator, f.area + (f" ({f.breakdown})" if f.breakdown else ""), f.period, f.kind, f.before, f.after,
+              f.count_before, f.count_after, f.denominator_before, f.denominator_after] for f in preview.figures],
+            note=("A dash (–) means no figure is held. The figure is the one the scorecard would show: the "
+                  "publisher's, else a rate worked out from the count." + more)))
+    return parts
+
+
+def _table(title: str, name: str, head: list[str], rows: list[list[str]], note: str = "") -> html.Div:
+    return html.Div([
+        html.H3(title, id=f"{name}-heading"),
+        *([html.P(note, className="period")] if note else []),
+        html.Div(html.Table([
+            html.Thead(html.Tr([html.Th(cell, scope="col") for cell in head])),
+            html.Tbody([html.Tr([html.Th(row[0], scope="row"), *[html.Td(cell) for cell in row[1:]]]) for row in rows]),
+        ], className="table upload-table", id=name, **{"aria-labelledby": f"{name}-heading"}),
+            className="table-scroll", tabIndex="0", role="region", **{"aria-label": title}),
+    ])
 
 
 @callback(
@@ -129,7 +157,7 @@ def check_upload(contents, filename, search):
     if checked.problem:
         return html.P(checked.problem, className="error-summary"), None, True, True
     ready = checked.token is not None
-    return report(checked.report, filename), checked.token, not ready, not ready
+    return report(checked.report, filename, checked.preview), checked.token, not ready, not ready
 
 
 @callback(

@@ -16,7 +16,7 @@ import pandas as pd
 from loaders.context import LoadContext
 from loaders.problems import Problem, Severity
 from loaders.tables import column_letter
-from loaders.template import target_frame
+from loaders.template import KEPT, target_frame
 from loaders.validation import Candidates, Grid, changed_commentary, observations_from, period_for, read_grids
 from scorecard import periods
 from scorecard.model import PeriodType, Polarity
@@ -107,7 +107,7 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
         tables["observation"] = observations_from(Candidates(source.name, frame), context, problems)
     if targets:
         tables["target"] = target_frame(targets, source.name, problems)
-    return Batch(tables, changed_commentary(notes, context))
+    return Batch(tables, changed_commentary(notes, context), keep=KEPT)  # no tolerance column either
 
 
 def _read_sheet(source, grid: Grid, header_row: int, context, problems, candidates, targets, notes) -> None:

@@ -397,6 +397,9 @@ def _load(store, path, context, report, dry_run, kind, user) -> LoadReport:
         return report
     _name_local_source(batch, report.kind)
     report.problems.extend(_out_of_line(batch, context, report.file))
+    batch.warnings = [{"location": problem.location,
+                       "message": problem.message + (f". {problem.action}" if problem.action else "")}
+                      for problem in report.warnings]
     if dry_run:
         report.status = "dry run"
         report.change = store.preview(batch)

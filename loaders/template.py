@@ -318,7 +318,13 @@ def read(source, kind: str, context: LoadContext, problems: list[Problem]) -> Ba
     if source.rows_read == 0:
         problems.append(Problem(file_name, DATA_SHEET, "the template has no figures filled in",
                                 "Type the figures in the white columns of the Data sheet and load it again"))
-    return Batch(tables, commentary)
+    return Batch(tables, commentary, keep=KEPT)
+
+
+# A template has no tolerance column, and a cell left empty gives nothing: the stored tolerance,
+# count and denominator stay as they are (a typed symbol still replaces the whole figure).
+KEPT = {"target": {"tolerance": None, "tolerance_type": "absolute"},
+        "observation": {"numerator": None, "denominator": None}}
 
 
 def target_frame(targets: list[tuple], file_name: str, problems: list[Problem]) -> pd.DataFrame:
@@ -333,8 +339,8 @@ def target_frame(targets: list[tuple], file_name: str, problems: list[Problem]) 
         "area_code": [target[1] for target in targets],
         "period": [target[2] for target in targets],
         "value": parsed.value,
-        "tolerance": float("nan"),
-        "tolerance_type": "absolute",
+        "tolerance": float("nan"),  # none in a template: a stored tolerance is kept (KEPT)
+        "tolerance_type": None,
     })
     frame = frame[frame["value"].notna()]
     duplicated = frame.duplicated(["indicator_id", "area_code", "period"], keep=False)

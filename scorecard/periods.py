@@ -6,6 +6,7 @@ compared ("the latest figure available at the quarter's end").
 """
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -298,3 +299,30 @@ def _previous(period: Period) -> Period:
 def financial_year_containing(day: date) -> Period:
     """The April-to-March year a day falls in (31 March belongs to the year it ends)."""
     return financial_year(day.year if day.month >= 4 else day.year - 1)
+
+
+# How periods are shown on pages: one convention per period type, declared here once. The store
+# and the command line keep the canonical labels above ('31 Mar 2025'); pages write the month
+# in full. Quarters '2024-25 Q2'; financial years '2024-25'; academic years '2024/25' (DfE's
+# convention); calendar years '2024'; rolling periods '2014-16'; months 'September 2026'; a
+# count on a date '31 March 2025'.
+@functools.lru_cache(maxsize=4096)
+def shown_label(label: str | None) -> str:
+    """A stored period label as pages show it; '' for none, and a label this module cannot
+    read is shown as it is."""
+    if not label:
+        return ""
+    try:
+        period = parse_period(label)
+    except PeriodError:
+        return label
+    if period.is_snapshot:
+        return shown_date(period.end)
+    if period.type == PeriodType.MONTH and period.label == label:
+        return f"{calendar.month_name[period.end.month]} {period.end.year}"
+    return label
+
+
+def shown_date(day: date) -> str:
+    """'31 March 2025', as GOV.UK writes dates."""
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"

@@ -7,12 +7,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scorecard import disclosure, figures, metrics, narrative, plausibility, signals
+from scorecard import disclosure, figures, freshness, metrics, narrative, plausibility, signals
 from scorecard import exceptions as exception_rules
 from scorecard.areas import ENGLAND, Area, AreaDirectory
 from scorecard.catalogue import ECM, Catalogue, Indicator
 from scorecard.model import Direction, Rag
 from scorecard.periods import Period, financial_year_containing
+from scorecard.symbols import NO_FIGURE, NO_FIGURE_SHOWN
 from scorecard.significance import Significance, compare_many
 from scorecard.store import Store
 
@@ -29,10 +30,10 @@ class ScorecardRow:
     decimals: int
     period_label: str | None = None
     value: float | None = None
-    shown: str = "[x]"
+    shown: str = NO_FIGURE_SHOWN  # '–' until a figure is found: nothing was loaded, not a publisher's [x]
     numerator: float | None = None
     denominator: float | None = None
-    status: str = "x"
+    status: str = NO_FIGURE
     population_year: int | None = None
     population_vintage: str | None = None
     computed: bool = False  # worked out here from the count (see population_*), not published
@@ -77,6 +78,11 @@ class ScorecardRow:
     exception: bool = False
     exception_reasons: list = field(default_factory=list)  # the names of the rules met (data/exceptions.yaml)
     narrative: str | None = None
+    # How old the figure is at the quarter's end, and whether that is past its indicator's
+    # update cycle (scorecard/freshness.py); none without a figure.
+    period_end: date | None = None
+    age_months: int | None = None
+    out_of_date: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -161,6 +167,7 @@ def quarterly_scorecard(
         current, previous, year_ago = latest[indicator.id]
         if current is not None:
             _fill_figures(row, indicator, current, previous, year_ago)
+            _fill_age(row, indicator, current, quarter)
             row.trend = _trend(series[indicator.id], current)
             _fill_target(row, indicator, targets.get(indicator.id, {}), current, quarter)
         _fill_comparators(row, indicator, compared.get(indicator.id), comparators)
@@ -338,6 +345,13 @@ def _fill_figures(row: ScorecardRow, indicator: Indicator, current, previous, ye
         setattr(row, "direction" if prefix == "previous" else "direction_year", travel)
 
 
+def _fill_age(row: ScorecardRow, indicator: Indicator, current: dict, quarter: Period) -> None:
+    end = current["period_end"]
+    row.period_end = end.date() if isinstance(end, pd.Timestamp) else end
+    age = freshness.age_of(row.period_end, indicator.period_type, quarter.end)
+    row.age_months, row.out_of_date = age.months, age.out_of_date
+
+
 def _targets(store: Store, area_code: str, ids: list[str]) -> dict[str, dict[str, dict]]:
     """Targets by indicator, then by period label."""
     found: dict[str, dict[str, dict]] = {}
@@ -491,3 +505,10 @@ def _fill_comparators(row: ScorecardRow, indicator: Indicator, compared: Compara
         row.rank = metrics.rank(own, la_figures, indicator.polarity)
         row.rank_of = sum(figure.is_available for figure in la_figures) or None
         row.quartile = metrics.quartile_band(own, la_figures, indicator.polarity)
+
+
+# The scorecard's rules for one indicator's figures, for pages that read the figures themselves
+# (the indicator page's townships) and must judge them exactly as the scorecard does.
+latest_rows = _latest_rows
+fill_figures = _fill_figures
+fill_target = _fill_target

@@ -104,18 +104,17 @@ def _between_sources(rows, population, sources, catalogue) -> dict:
     record = figures.of_record(rows, sources)[[*figures.KEY, "source"]].rename(columns={"source": "record"})
     several = several.merge(record, on=figures.KEY)
     chosen = several[several["source"] == several["record"]].set_index(figures.KEY)
-    others = several[several["source"] != several["record"]].copy()
-    kinds = sources.set_index("id")
+    others = several[several["source"] != several["record"]]
+    best = chosen.reset_index()[[*figures.KEY, "figure_value", "figure_status"]].rename(
+        columns={"figure_value": "best_value", "figure_status": "best_status"})
+    paired = others.merge(best, on=figures.KEY, how="left")  # each other source beside the figure of record
+    mine, theirs = paired["figure_value"].to_numpy("float64"), paired["best_value"].to_numpy("float64")
+    same = (paired["figure_status"].to_numpy() == paired["best_status"].to_numpy()) & (
+        (np.isnan(mine) & np.isnan(theirs)) | np.isclose(mine, theirs, rtol=0, atol=1e-9))
+    kinds = {row.id: {"kind": row.kind, "release": row.release} for row in sources.itertuples(index=False)}
     found = []
-    for row in others.to_dict("records"):
-        key = tuple(row[name] for name in figures.KEY)
-        best = chosen.loc[key]
-        mine, theirs = row["figure_value"], best["figure_value"]
-        same = (row["figure_status"] == best["figure_status"]) and (
-            (np.isnan(mine) and np.isnan(theirs)) or np.isclose(mine, theirs, rtol=0, atol=1e-9)
-        )
-        if same:
-            continue
+    for row in paired[~same].to_dict("records"):
+        mine, theirs = row["figure_value"], row["best_value"]
         found.append({
             **{name: row[name] for name in figures.KEY},
             "source": row["source"], "check": f"against {row['record']}",
@@ -123,7 +122,7 @@ def _between_sources(rows, population, sources, catalogue) -> dict:
             "difference": mine - theirs if not (np.isnan(mine) or np.isnan(theirs)) else np.nan,
             "numerator": row["numerator"], "population_used": row["population_used"],
             "population_vintage": row["population_vintage"],
-            "reason": _source_reason(row, best, kinds),
+            "reason": _source_reason(row, {"figure_status": row["best_status"], "record": row["record"]}, kinds),
         })
     return {
         "compared": len(others), "matched": len(others) - len(found),
@@ -131,11 +130,10 @@ def _between_sources(rows, population, sources, catalogue) -> dict:
     }
 
 
-def _source_reason(row: dict, best, kinds: pd.DataFrame) -> str:
+def _source_reason(row: dict, best: dict, kinds: dict[str, dict]) -> str:
     if (row["figure_status"] != "") != (best["figure_status"] != ""):
         return SUPPRESSED
-    mine = kinds.loc[row["source"]] if row["source"] in kinds.index else None
-    theirs = kinds.loc[best["record"]] if best["record"] in kinds.index else None
+    mine, theirs = kinds.get(row["source"]), kinds.get(best["record"])
     if mine is None or theirs is None:
         return OTHER_SOURCE
     if "local" in (mine["kind"], theirs["kind"]):

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 # 2: users and the audit log. 3: every observation and population names its source, and
 # several sources may give one figure. 4: API tokens. 5: SPC rebases; board packs, frozen as
 # presented; the home LA's localities (wards, townships, area partnerships) as the analyst
-# loads them; who agreed each target, and the clinic's actions on exceptions. create_schema
-# adds missing tables, then records the version.
+# loads them; who agreed each target, and the clinic's actions on exceptions; each load's
+# warnings in full (load_warning). create_schema adds missing tables, then records the version.
 SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
@@ -366,4 +366,14 @@ action_item = sa.Table(
     sa.Column("done_start", sa.Date),
     sa.Column("updated_by", sa.String, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+# Each load's warnings in full, as the load reported them: the Loads page shows them, not a count.
+load_warning = sa.Table(
+    "load_warning",
+    metadata,
+    sa.Column("load_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("location", sa.String, nullable=False),  # 'Data!D14', or '' for the whole file
+    sa.Column("message", sa.String, nullable=False),  # the warning, with what to do
 )

@@ -584,6 +584,14 @@ class Store(VersionedWrites):
             query = query.where(table.c.period.in_(periods))
         return self.frame(query)
 
+    def indicators_with_figures(self, area_codes: list[str]) -> set[str]:
+        """The indicators with any observation for any of the areas (a township's, say)."""
+        if not area_codes:
+            return set()
+        table = schema.observation
+        found = self.frame(sa.select(table.c.indicator_id).where(table.c.area_code.in_(area_codes)).distinct())
+        return set(found["indicator_id"])
+
     def value_ranges(self, indicator_ids: list[str], area_codes: list[str]) -> pd.DataFrame:
         """The lowest and highest value held, and how many, per indicator and area (all breakdown)."""
         table = schema.observation
@@ -615,6 +623,12 @@ class Store(VersionedWrites):
         query = sa.select(table).where(table.c.area_code == area_code, table.c.indicator_id.in_(indicator_ids))
         return self.frame(query).to_dict("records")
 
+    def targets_of_areas(self, area_codes: list[str], indicator_ids: list[str]) -> list[dict]:
+        """Targets for several areas at once (an LA and its townships), as targets() gives them."""
+        table = schema.target
+        query = sa.select(table).where(table.c.area_code.in_(area_codes), table.c.indicator_id.in_(indicator_ids))
+        return self.frame(query).to_dict("records")
+
     def neighbours(self, la_code: str) -> list[str]:
         """The LA's statistical neighbours in the newest model loaded, closest first."""
         rows = self.table(schema.comparator, area_code=la_code)
@@ -636,6 +650,15 @@ class Store(VersionedWrites):
 
     def loads(self) -> pd.DataFrame:
         return self.frame(sa.select(schema.load).order_by(schema.load.c.id))
+
+    def load_warnings(self) -> dict[int, list[tuple[str, str]]]:
+        """Each load's warnings in full, in the order it reported them: (location, message)."""
+        table = schema.load_warning
+        found: dict[int, list[tuple[str, str]]] = {}
+        rows = self.frame(sa.select(table).order_by(table.c.load_id, table.c.position))
+        for load_id, location, message in zip(rows["load_id"], rows["location"], rows["message"]):
+            found.setdefault(int(load_id), []).append((location, message))
+        return found
 
     def load_with_hash(self, sha256: str) -> dict | None:
         with self.engine.connect() as connection:

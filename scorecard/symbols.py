@@ -21,6 +21,12 @@ SYMBOLS: dict[str, str] = {
     "n/a": "not applicable",
 }
 
+# No figure was ever loaded for the period: not a publisher's symbol, so never in brackets,
+# and its own entry in every legend. Its status word is 'none'.
+NO_FIGURE = "none"
+NO_FIGURE_SHOWN = "\u2013"
+NO_FIGURE_MEANING = "no figure loaded"
+
 # Old-style and alternative spellings mapped to their canonical symbol.
 # "#N/A" is an Excel error, not a symbol: loaders report it.
 # Word processors turn '-' into an en or em dash: it is still the missing-value dash.

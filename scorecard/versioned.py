@@ -15,6 +15,7 @@ from scorecard import schema
 
 # A batch this large, new to the table, is inserted by DuckDB in parallel (see _write_staged).
 PARALLEL_INSERT_ROWS = 100_000
+NEW_ROWS_LISTED = 200  # a preview lists this many new rows per table, and counts the rest
 AUDIT_COLUMNS = ["id", "happened_at", "who", "action", "subject", "before_value", "after_value"]
 
 
@@ -33,6 +34,11 @@ class Batch:
     commentary: pd.DataFrame | None = None
     sources: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
+    # Per table, the columns a file may leave out, and each one's value for a new row: where the
+    # file gives none, a stored row keeps its own (a typed target keeps the stored tolerance, a
+    # typed value the stored count). A row with a symbol is given whole: it replaces the figure.
+    keep: dict[str, dict[str, object]] = field(default_factory=dict)
+    warnings: list[dict] = field(default_factory=list)  # location and message, kept with the load
 
     @property
     def rows(self) -> int:
@@ -48,6 +54,8 @@ class Change:
     revised: int = 0
     unchanged: int = 0
     revisions: pd.DataFrame | None = None  # key columns, old and new values
+    new_rows: pd.DataFrame | None = None  # per table, up to NEW_ROWS_LISTED of the rows a preview adds
+    sources: list[dict] = field(default_factory=list)  # the sources the batch names (a preview ranks them)
 
     def add(self, other: "Change") -> None:
         self.new += other.new
@@ -90,18 +98,23 @@ class VersionedWrites:
         with self.engine.connect() as connection:
             try:
                 change = Change()
-                revisions = []
+                revisions, new_rows = [], []
                 for name, frame in batch.tables.items():
+                    frame = self._kept(connection, name, frame, batch.keep.get(name))
                     table_change = self._diff(connection, name, frame, details=True)
                     change.add(table_change)
                     if table_change.revisions is not None and len(table_change.revisions):
                         revisions.append(table_change.revisions.assign(table=name))
+                    if table_change.new_rows is not None and len(table_change.new_rows):
+                        new_rows.append(table_change.new_rows.assign(table=name))
                 if batch.commentary is not None:
                     change.new += len(batch.commentary)
             finally:
                 connection.rollback()
                 self._unstage_all(connection)
         change.revisions = pd.concat(revisions, ignore_index=True) if revisions else None
+        change.new_rows = pd.concat(new_rows, ignore_index=True) if new_rows else None
+        change.sources = list(batch.sources)
         return change
 
     def apply(self, batch: Batch, load_row: dict) -> tuple[int, Change]:
@@ -123,7 +136,14 @@ class VersionedWrites:
         self._upsert(connection, schema.indicator, batch.indicators)
         change = Change()
         for name, frame in batch.tables.items():
+            frame = self._kept(connection, name, frame, batch.keep.get(name))
             change.add(self._write_versioned(connection, name, frame, load_id))
+        if batch.warnings:
+            connection.execute(schema.load_warning.insert(), [
+                {"load_id": load_id, "position": position, "location": warning.get("location") or "",
+                 "message": warning["message"]}
+                for position, warning in enumerate(batch.warnings, start=1)
+            ])
         if batch.commentary is not None and len(batch.commentary):
             connection.execute(
                 schema.commentary.insert(),
@@ -246,9 +266,12 @@ class VersionedWrites:
 
     def _diff_staged(self, connection, name: str, staged: str, rows: int, details: bool = False) -> Change:
         """New, revised and unchanged rows of the staged frame, worked out in the database."""
-        if not connection.execute(sa.text(f"SELECT EXISTS (SELECT 1 FROM {name})")).one()[0]:  # fetched to the end
-            return Change(new=rows)  # an empty table: every row is new, nothing to compare
         join, differs, keys, values = self._diff_sql(name, staged)
+        if not connection.execute(sa.text(f"SELECT EXISTS (SELECT 1 FROM {name})")).one()[0]:  # fetched to the end
+            change = Change(new=rows)  # an empty table: every row is new, nothing to compare
+            if details and rows:
+                change.new_rows = self._listed(connection, f"SELECT * FROM {staged} s", keys)
+            return change
         counts = connection.execute(
             sa.text(
                 f"SELECT count(*) FILTER (WHERE c.{keys[0]} IS NULL), "
@@ -268,7 +291,52 @@ class VersionedWrites:
                 sa.text(f"SELECT {selected} FROM {staged} s JOIN {name} c ON {join} WHERE {differs}")
             )
             change.revisions = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        if details and change.new:
+            change.new_rows = self._listed(
+                connection, f"SELECT s.* FROM {staged} s LEFT JOIN {name} c ON {join} WHERE c.{keys[0]} IS NULL", keys)
         return change
+
+    def _listed(self, connection, query: str, keys: list[str]) -> pd.DataFrame:
+        """The first NEW_ROWS_LISTED rows of a query, in key order, for a preview to name."""
+        order = ", ".join(f"s.{key}" for key in keys)
+        result = connection.execute(sa.text(f"{query} ORDER BY {order} LIMIT {NEW_ROWS_LISTED}"))
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def _kept(self, connection, name: str, frame: pd.DataFrame, keep: dict[str, object] | None) -> pd.DataFrame:
+        """The batch's rows with the columns the file left empty taken from the stored rows of
+        the same key (Batch.keep); a new row gets each column's default. Rows with a symbol
+        (status) are taken as given."""
+        if not keep or frame.empty:
+            return frame
+        current, _revision = schema.VERSIONED[name]
+        keys = [column.name for column in current.primary_key.columns]
+        frame = frame.copy()
+        for column, default in keep.items():
+            if column not in frame:
+                frame[column] = None
+        staged = self._stage(connection, name, frame)
+        try:
+            join = " AND ".join(f"c.{key} = s.{key}" for key in keys)
+            result = connection.execute(sa.text(
+                f"SELECT {', '.join('s.' + key for key in keys)}, "
+                f"{', '.join('c.' + column + ' AS stored_' + column for column in keep)} "
+                f"FROM {staged} s JOIN {name} c ON {join}"))
+            stored = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        finally:
+            self._unstage(connection, staged)
+        merged = frame.merge(stored, on=keys, how="left") if len(stored) else frame
+        given_whole = merged["status"] != "" if "status" in merged else pd.Series(False, index=merged.index)
+        for column, default in keep.items():
+            numeric = pd.api.types.is_numeric_dtype(frame[column]) and default is None
+            if f"stored_{column}" in merged:
+                take = merged[column].isna() & ~given_whole
+                merged[column] = merged[column].astype(object).where(~take, merged[f"stored_{column}"])
+                merged = merged.drop(columns=f"stored_{column}")
+            if default is not None:
+                merged[column] = merged[column].astype(object).where(merged[column].notna(), default)
+            if numeric:
+                merged[column] = pd.to_numeric(merged[column]).astype("float64")
+        return merged[frame.columns]
 
     def _write_versioned(self, connection, name: str, frame: pd.DataFrame, load_id: int) -> Change:
         staged = self._stage(connection, name, frame)

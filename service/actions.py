@@ -5,7 +5,7 @@ without the page gets nothing."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from service import access, audit, exports, uploads
+from service import access, audit, exports, preview, uploads
 from service.application import Service
 from service.loads import LoadReport
 
@@ -24,6 +24,7 @@ class Checked:
     report: LoadReport | None
     token: dict | None
     problem: str | None = None  # the upload itself was refused (too large, damaged)
+    preview: "preview.Preview | None" = None  # what loading it would change, in words
 
 
 def scorecard_download(service: Service, state: dict, excel: bool) -> Download:
@@ -70,7 +71,7 @@ def check_upload(service: Service, contents: str, filename: str, state: dict) ->
     if report.status != "dry run":
         path.unlink(missing_ok=True)
         return Checked(report, None)
-    return Checked(report, {"token": path.name, "name": filename})
+    return Checked(report, {"token": path.name, "name": filename}, preview=preview.preview(service, report.change))
 
 
 def confirm_upload(service: Service, token: dict | None, state: dict) -> LoadReport | None:

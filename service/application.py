@@ -68,6 +68,8 @@ class Service:
         self._national = Memo(self._national_figures, size=1)
         # Once per data version: a load or a revert can add or take away benchmark indicators.
         self._with_benchmarks = Memo(self._catalogue_with_benchmarks, size=1)
+        self._with_localities = Memo(self._localities_with_figures, size=8)
+        self._details = Memo(self._indicator_detail, size=64)
 
     def reload_council(self) -> None:
         """Read the home area, its localities and the default framework from the database
@@ -283,7 +285,13 @@ class Service:
         return exception_rules.load().described()
 
     def indicator_detail(self, indicator: Indicator, area_code: str, quarter: Period) -> detail.IndicatorDetail:
-        return detail.indicator_detail(self, indicator, area_code, quarter)
+        """Its figures worked out once per data version, as scorecards are; the commentary read
+        afresh each time, so a saved note shows at once whatever the cache key counts."""
+        found = self._details(self.data_version(), indicator.id, area_code, quarter)
+        return replace(found, commentary_history=self.store.commentary_history(indicator.id, area_code))
+
+    def _indicator_detail(self, version, indicator_id: str, area_code: str, quarter: Period) -> detail.IndicatorDetail:
+        return detail.indicator_detail(self, self.checked_indicator(indicator_id), area_code, quarter)
 
     def upload(self, path, area: str | None, *, dry_run: bool, user: str, file_name: str):
         """One file from the upload page: checked (dry_run) or loaded (service.loads)."""
@@ -328,15 +336,16 @@ class Service:
         shield = self.shield()
         differences = result.differences.sort_values(["period", "indicator_id", "area_code"], ascending=[False, True, True])
         listed = []
+        holding = self.catalogue_with_benchmarks().indicators  # once: each call asks the store its data version
         for row in differences.to_dict("records"):
             small = shield.hides(row["indicator_id"], row["area_code"], row["period"], row["numerator"], row["breakdown"])
-            found = self.catalogue_with_benchmarks().indicators.get(row["indicator_id"])
+            found = holding.get(row["indicator_id"])
             listed.append({**row, "indicator_title": found.short_title if found else row["indicator_id"],
                            "area_name": self.areas.get(row["area_code"]).name,
                            "numerator": None if small else row["numerator"],
                            "published": None if small else row["published"],
                            "computed": None if small else row["computed"], "suppressed": small,
-                           "decimals": self.decimals_of(row["indicator_id"])})
+                           "decimals": found.decimals if found is not None else 1})  # as decimals_of
         return result.counts(), result.compared, result.matched, listed
 
     # Loads ------------------------------------------------------------------------------
@@ -347,6 +356,11 @@ class Service:
 
     def loads(self) -> list[dict]:
         return self.store.loads().sort_values("id", ascending=False).to_dict("records")
+
+    def load_warnings(self) -> dict[int, list[str]]:
+        """Each load's warnings in full, as the load reported them (loads before schema 5 kept a count only)."""
+        return {load_id: [f"{location}: {message}" if location else message for location, message in said]
+                for load_id, said in self.store.load_warnings().items()}
 
     def revert(self, load_id: int, by: str = "web user") -> None:
         try:
@@ -377,9 +391,17 @@ class Service:
         found = self.catalogue_with_benchmarks().indicators.get(indicator_id)
         return found.decimals if found is not None else 1
 
-    def with_localities(self) -> set[str]:
-        """Indicators with a breakdown by township."""
-        return {indicator.id for indicator in self.catalogue if indicator.has_localities}
+    def with_localities(self, area_code: str | None = None) -> set[str]:
+        """Indicators with figures for the townships of an area's LA (the home LA's when none):
+        "By locality" is offered only where there is something to show."""
+        area = self.areas.get(area_code or self.home)
+        la = area.code if area.level != "local" else area.parent_code
+        return self._with_localities(self.data_version(), la)
+
+    def _localities_with_figures(self, version, la_code: str) -> set[str]:
+        townships = [local.code for local in self.areas.localities(la_code)]
+        offered = {indicator.id for indicator in self.catalogue if indicator.has_localities}
+        return offered & self.store.indicators_with_figures(townships)
 
     def benchmark_indicators(self) -> list[Indicator]:
         """Loaded from LAIT to compare areas: not on the scorecard, and with no targets."""

@@ -2,7 +2,11 @@
 one rounding, half away from zero at the indicator's decimals (scorecard.metrics), so a target
 of 2.5 shows as 3; and a word and a shape for every judgement, never colour alone."""
 
+from scorecard.freshness import OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS, UPDATE_CYCLE_MONTHS, Age  # noqa: F401
 from scorecard.metrics import round_half_away, shown_number
+# Periods as pages show them, and the marks for absence and age, declared once in scorecard/.
+from scorecard.periods import shown_date, shown_label  # noqa: F401
+from scorecard.symbols import NO_FIGURE_MEANING, NO_FIGURE_SHOWN  # noqa: F401
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -86,3 +90,16 @@ def spc_text(variation: str | None, assurance: str | None, trial: bool) -> str:
     if assurance in ASSURANCE_SHAPES:
         text += f"; {ASSURANCE_SHAPES[assurance]} {assurance.capitalize()}"
     return text
+
+
+def title_at(title: str, day) -> str:
+    """An indicator's title naming its figure's own date: 'Children looked after at 31 March'
+    over a 30 September figure reads 'at 30 September'."""
+    if day is None or " at 31 March" not in title or (day.month, day.day) == (3, 31):
+        return title
+    return title.replace(" at 31 March", f" at {day.day} {shown_date(day).split(' ')[1]}", 1)
+
+
+def age_words(months: int | None) -> str:
+    """'9 months old', '2 years 3 months old'; '' for no figure."""
+    return "" if months is None else Age(months, False, 0).words

@@ -1,8 +1,15 @@
 """What the symbols, bands and signals mean, a sentence each: one legend for the pages, the
 command line and the packs."""
 
-SYMBOLS = ("[c] suppressed to protect confidentiality (1 to 5 children); [x] not available; "
-           "[z] not applicable; [low] rounds to zero but is not zero.")
+from scorecard.freshness import OUT_OF_DATE_SHAPE, OUT_OF_DATE_WORDS
+from scorecard.symbols import NO_FIGURE_MEANING, NO_FIGURE_SHOWN
+
+SYMBOLS = ("[c] suppressed to protect confidentiality (1 to 5 children); [x] not available (the "
+           "publisher's word); [z] not applicable; [low] rounds to zero but is not zero.")
+NO_FIGURE = (f"{NO_FIGURE_SHOWN} {NO_FIGURE_MEANING}: Scorecard holds no figure for the indicator up to the "
+             "end of the quarter.")
+OUT_OF_DATE = (f"{OUT_OF_DATE_SHAPE} {OUT_OF_DATE_WORDS}: the figure is older than its indicator's update cycle "
+               "allows at the end of the quarter (yearly figures 15 months, quarterly 6, monthly 3).")
 RAG = ("RAG: ● Green is on or better than target; ▲ Amber is worse but within tolerance; ■ Red is worse "
        "beyond tolerance; ○ No judgement where there is no target or the indicator has no polarity.")
 QUARTILE = ("Quartile band A is the best quarter of English LAs, D the worst, and the rank among them "
@@ -28,4 +35,4 @@ def exceptions(rules: list[str]) -> str:
 
 def entries(exception_rules: list[str]) -> list[str]:
     """Every entry, in the order the scorecard's columns read."""
-    return [SYMBOLS, RAG, QUARTILE, SIGNIFICANCE, TREND, SPC, exceptions(exception_rules)]
+    return [SYMBOLS, NO_FIGURE, OUT_OF_DATE, RAG, QUARTILE, SIGNIFICANCE, TREND, SPC, exceptions(exception_rules)]

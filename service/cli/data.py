@@ -62,7 +62,7 @@ def run_load(args) -> int:
                 print(problem, file=sys.stderr)
             print(_describe(report))
             if report.status == "dry run" and report.change is not None:
-                _print_revisions(report.change)
+                _print_preview(service, report.change)
             refused += report.status == "refused"
     return 1 if refused else 0
 
@@ -84,19 +84,24 @@ def _describe(report) -> str:
     return f"{report.file}: loaded as load {report.load_id} ({report.kind}): {counts}{tail}"
 
 
-def _print_revisions(change, limit: int = 20) -> None:
-    revisions = change.revisions
-    if revisions is None or revisions.empty:
-        return
-    print(f"Revised values (first {min(limit, len(revisions))} of {len(revisions):,}):")
-    for row in revisions.head(limit).to_dict("records"):
-        key = ", ".join(str(row[name]) for name in row if not name.startswith(("old_", "new_")))
-        old_new = ", ".join(
-            f"{name[4:]} {row[name]} -> {row['new_' + name[4:]]}"
-            for name in row
-            if name.startswith("old_") and f"new_{name[4:]}" in row and row[name] != row["new_" + name[4:]]
-        )
-        print(f"  {key}: {old_new}")
+def _print_preview(service, change, limit: int = 20) -> None:
+    """What the load would change, as the upload page says it: figures by title and area as the
+    scorecard would show them, targets with their tolerance, and every side effect."""
+    from service import preview
+
+    shown = preview.preview(service, change)
+    print("Side effects: " + ("" if shown.effects else "none; nothing stored would be cleared"))
+    for effect in shown.effects:
+        print(f"  {effect}")
+    for line in shown.targets[:limit]:
+        print(f"  {line.kind} target, {line.indicator}, {line.area}, {line.year}: {line.before} -> {line.after} "
+              f"(tolerance {line.tolerance_before} -> {line.tolerance_after})")
+    if shown.figures:
+        print(f"Figures as the scorecard would show them (first {min(limit, len(shown.figures))} "
+              f"of {len(shown.figures) + shown.unlisted:,}):")
+    for line in shown.figures[:limit]:
+        print(f"  {line.kind}: {line.indicator}, {line.area}, {line.period}: {line.before} -> {line.after} "
+              f"(count {line.count_before} -> {line.count_after})")
 
 
 def add_loads(commands) -> None:

@@ -169,7 +169,8 @@ def test_upload_good_file_then_revert(app_url, page, tmp_path):
     visit(page, app_url + "/upload")
     page.set_input_files("#upload-file input[type=file]", str(good))
     expect(page.locator("#upload-report")).to_contain_text("ready to load")
-    expect(page.locator("#upload-report")).to_contain_text("1 new figure")
+    expect(page.locator("#upload-report")).to_contain_text("1 new row")
+    expect(page.locator("#upload-figures")).to_contain_text("Children looked after rate")  # named, not counted only
     page.get_by_role("button", name="Confirm and load").click()
     expect(page.locator("#upload-result")).to_contain_text("Loaded cla_dudley.csv as load")
     visit(page, app_url + "/loads")
@@ -315,7 +316,7 @@ def test_real_scorecard_shows_the_published_cla_rate(real_url, page):
     row = page.locator("table.scorecard tr", has_text="Children looked after rate")
     cells = row.locator("td")
     # Published: Dudley 81 per 10,000 on 31 March 2025 (575 of 71,124); England 67.
-    expect(cells.nth(0)).to_have_text("8131 Mar 2025")
+    expect(cells.nth(0)).to_have_text("8131 March 2025 (under a month old)")
     # England's figure, then where Dudley's 95% interval (75 to 88) puts it: higher, no polarity.
     expect(cells.nth(6)).to_have_text(re.compile(r"^67↑Higher compared with England\s*$"))
     expect(row).to_contain_text("No judgement")
@@ -324,7 +325,7 @@ def test_real_scorecard_shows_the_published_cla_rate(real_url, page):
 def test_real_indicator_shows_count_population_and_load(real_url, page):
     visit(page, real_url + "/indicator?indicator=cla_rate&area=E08000027&period=2024-25 Q4")
     first = page.locator("table.table tbody tr").first
-    expect(first.locator("th")).to_have_text("31 Mar 2025")
+    expect(first.locator("th")).to_have_text("31 March 2025")
     expect(first.locator("td").nth(0)).to_have_text("81")
     expect(first.locator("td").nth(1)).to_have_text("575")
     expect(first.locator("td").nth(2)).to_have_text("71,124")

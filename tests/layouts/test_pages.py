@@ -106,10 +106,10 @@ def test_indicator_page_has_an_spc_chart_with_its_words(app):
     assert "Statistical process control" in shown and "process limits" in shown
     detail = shared().indicator_detail(shared().checked_indicator("re_referrals_12_months"), shared().home, QUARTER)
     figure = indicator.spc_figure(detail.spc)
-    names = {trace.name for trace in figure.data}
+    names = {trace.get("name") for trace in figure["data"]}
     assert {"Process limits", "2 sigma", "Average"} <= names
-    special = [trace for trace in figure.data if trace.name and trace.name.startswith("Special cause")]
-    assert len({trace.marker.symbol for trace in special}) == len(special)  # a shape each, not colour alone
+    special = [trace for trace in figure["data"] if (trace.get("name") or "").startswith("Special cause")]
+    assert len({trace["marker"]["symbol"] for trace in special}) == len(special)  # a shape each, not colour alone
     annual = texts(indicator.layout(indicator="obesity_reception", period=QUARTER.label))
     assert "Statistical process control" not in annual
 
@@ -134,7 +134,11 @@ def test_indicator_page_shows_counts_symbols_and_loads(app):
     from layouts import indicator
 
     shown = texts(indicator.layout(indicator="cla_rate", period=QUARTER.label))
-    assert "Children looked after at 31 March per 10,000 children aged under 18" in shown
+    # The title names the newest figure's own date: the demo's newest is a quarter's end.
+    newest = shared().indicator_detail(shared().checked_indicator("cla_rate"), shared().home, QUARTER).newest
+    day = f"{newest.period_end.day} {newest.period_end:%B}"
+    assert f"Children looked after at {day} per 10,000 children aged under 18" in shown
+    assert f"Newest figure: {newest.shown} for {day} {newest.period_end.year}" in shown
     assert "71,124" in shown  # Dudley's children at mid-2024, the denominator for 31 March 2025
     assert "Population base" in shown and "Load" in shown
     assert "Localities" in shown  # Dudley's townships

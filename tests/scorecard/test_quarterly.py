@@ -131,7 +131,7 @@ def test_suppressed_figures_show_their_symbol_and_are_not_judged(demo):
     seen = []
     for area_code in suppressed["area_code"].unique():
         card = quarterly_scorecard(store, catalogue, areas, area_code, QUARTER)
-        seen += [row for row in card.rows if row.status not in ("", "x")]
+        seen += [row for row in card.rows if row.status not in ("", "x", "none")]
     for row in seen:
         assert row.value is None
         assert row.shown == f"[{row.status}]"
@@ -142,4 +142,4 @@ def test_an_empty_quarter_gives_rows_without_figures(demo):
     store, catalogue, areas = demo
     card = quarterly_scorecard(store, catalogue, areas, "E08000027", parse_period("2001-02 Q1"))
     assert card.rows
-    assert all(row.value is None and row.shown == "[x]" for row in card.rows)
+    assert all(row.value is None and row.shown == "–" and row.status == "none" for row in card.rows)

@@ -114,7 +114,10 @@ def test_loading_the_same_file_again_changes_nothing(real_db, capsys):
 def test_dry_run_writes_nothing(tmp_path, capsys):
     db = tmp_path / "dry.duckdb"
     assert main(["load", str(CLA), "--db", str(db), "--dry-run"]) == 0
-    assert "would write 4,175 new" in capsys.readouterr().out  # cla_rate and benchmark measures
+    out = capsys.readouterr().out
+    assert "would write 4,175 new" in out  # cla_rate and benchmark measures
+    assert "Side effects: none" in out and "Figures as the scorecard would show them" in out
+    assert "New: Children looked after rate, " in out and " nan" not in out  # named as pages name it
     assert main(["loads", "--db", str(db)]) == 0
     assert "No loads yet." in capsys.readouterr().out
 

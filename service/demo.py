@@ -332,6 +332,10 @@ def _last(periods: Iterable[Period], latest: date, count: int = YEARS) -> tuple[
 # trial limits (fewer than 13 points), as a real scorecard's newer measures do.
 RECENT_LOCAL = {"referrals_to_initial_assessment": 8}
 
+# A sudden fall in the latest quarter, in the home LA's own noise units: a special cause of
+# concern (low) on a higher-is-better measure, as a clinic must be able to see one.
+LATEST_JOLT = {"core_assessments_35_days": -6.0}
+
 
 def periods_for(indicator, latest: Period) -> Periods:
     """Annual figures for all areas and finer ones for the home LA, up to `latest`."""
@@ -469,6 +473,7 @@ class IndicatorData:
 
     def __init__(self, indicator, las, populations: Populations, council: DemoCouncil):
         self.indicator = indicator
+        self.latest_end = None  # the latest quarter's end, where LATEST_JOLT applies
         self.council = council
         self.home = council.home
         self.profile = profile_for(indicator)
@@ -536,9 +541,12 @@ class IndicatorData:
         noise = self.profile.noise * (0.5 if area_code == self.home else 1.0)
         if area_code == self.home and abs(years) < 0.01:
             noise = 0.0
+        jolt = 0.0
+        if area_code == self.home and period.end == self.latest_end:
+            jolt = LATEST_JOLT.get(self.indicator.id, 0.0) * self.profile.noise * 0.5
         return self._from_scale(
             self.centres[area_code] + self.profile.drift * years
-            + noise * self._draws(area_code, period)[0]
+            + noise * self._draws(area_code, period)[0] + jolt
         )
 
     def denominator(self, area_code: str, period: Period) -> int:
@@ -684,6 +692,7 @@ def _quarter_shares(indicator, periods: list[Period]) -> dict[str, tuple[Period,
 
 def _observations(indicator, las, regions, townships, populations, latest, council: DemoCouncil) -> list[dict]:
     data = IndicatorData(indicator, las, populations, council)
+    data.latest_end = latest.end
     home = council.home
     periods = periods_for(indicator, latest)
     rows: list[dict] = []

@@ -53,7 +53,7 @@ def checked_target(service, indicator_id: str, value, period: str | None, area: 
     if indicator.polarity == Polarity.NONE:
         raise NotAllowed(f"{indicator.id} has no polarity (a higher or lower figure is neither good nor bad), "
                          "so a target would not give it a RAG.")
-    area_code = service.checked_area(arguments.area_code(service.areas, area) if area else None)
+    area_code = service.checked_area(arguments.area_code(service.areas, area, service.home) if area else None)
     label = _period(period)
     number = _number(value, "target")
     if tolerance_type is not None and tolerance_type not in TOLERANCE_TYPES:
@@ -88,7 +88,7 @@ def set_target(service, who: str, **asked) -> TargetChange:
 
 def target_records(service, area: str | None = None) -> list[dict]:
     """Every target (for one area, or all) with its indicator's title and the area's name."""
-    code = service.checked_area(arguments.area_code(service.areas, area)) if area else None
+    code = service.checked_area(arguments.area_code(service.areas, area, service.home)) if area else None
     found = []
     for row in service.store.all_targets(code).to_dict("records"):
         indicator = service.catalogue.indicators.get(row["indicator_id"])

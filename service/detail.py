@@ -64,6 +64,7 @@ class LocalityFigure:
     direction: str
     age: Age | None
     series: list[tuple[date, float | None]] = field(default_factory=list)  # its figures of the same kind
+    period: str | None = None  # the figure's period as stored, beside period_shown as pages write it
 
 
 @dataclass
@@ -218,7 +219,7 @@ def _locality(indicator: Indicator, local, records: list[dict], targets: dict[st
     return LocalityFigure(
         local.code, local.name, row.shown, shown_label(row.period_label), row.value, row.rag, row.direction,
         age_of(_day(current["period_end"]), indicator.period_type, quarter.end),
-        [(_day(r["period_end"]), _value(_figure(r))) for r in same_kind],
+        [(_day(r["period_end"]), _value(_figure(r))) for r in same_kind], period=row.period_label,
     )
 
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 
 from service import arguments
-from service.application import reference_data
 from service.cli.common import UserError, open_service, print_table
 
 FORMATS = ("pptx", "pdf", "xlsx")
@@ -20,7 +19,7 @@ def add_pack(commands) -> None:
     parser.add_argument("--period", help="financial quarter like 2026-27 Q2 (default: the latest complete)")
     parser.add_argument("--area", help="area code, old code or name (default: the home LA)")
     parser.add_argument("--outcome", help="one outcome area, by id or title (default: all)")
-    parser.add_argument("--framework", default="ecm", help="outcome framework (default: ecm)")
+    parser.add_argument("--framework", help="outcome framework (default: the setting framework, ecm)")
     parser.add_argument("--format", choices=FORMATS, default="pptx", help="the file -o writes (default: pptx)")
     parser.add_argument("-o", "--output", help="write the pack's file here")
     parser.add_argument("--presenter", help="who presents, for the cover (default: --by)")
@@ -60,9 +59,8 @@ def _output(args, default: str) -> str:
 
 
 def _make(args, service, record, by: str) -> None:
-    catalogue, areas = reference_data()
-    area = arguments.area_code(areas, args.area)
-    framework = arguments.framework(catalogue, args.framework)
+    area = arguments.area_code(service.areas, args.area, service.home)
+    framework = arguments.framework(service.catalogue, args.framework or service.default_framework)
     outcome = arguments.outcome_id(framework, args.outcome)
     if not args.output:
         raise UserError("A board pack needs a file to go in: add -o FILE.pptx (or .pdf, .xlsx with --format).")

@@ -81,7 +81,10 @@ def test_set_refuses_in_one_plain_line(empty_db, capsys, name, value, said):
 
 def test_the_template_says_when_there_is_no_database(tmp_path, capsys):
     missing = tmp_path / "none.duckdb"
-    assert main(["template", "--period", "2025-26 Q2", "-o", str(tmp_path / "t.xlsx"), "--db", str(missing)]) == 0
+    template = ["template", "--period", "2025-26 Q2", "-o", str(tmp_path / "t.xlsx"), "--db", str(missing)]
+    assert main(template) == 2  # no database, so no home area: the area must be given
+    assert "give --area" in capsys.readouterr().err
+    assert main([*template, "--area", "Walsall"]) == 0
     err = capsys.readouterr().err
     assert err == (f"scorecard template: there is no database at {missing}, so the earlier figures are left empty. "
                    "Give --db, or load figures first.\n")

@@ -48,7 +48,7 @@ def service(store):
     targets = pd.DataFrame([{"indicator_id": OTHER, "area_code": DUDLEY, "period": "2024-25", "value": 30.0,
                              "tolerance": 1.0, "tolerance_type": "absolute"}])
     load(store, {"observation": observations, "target": targets})
-    return Service(store, catalogue, areas)
+    return Service(store, catalogue, areas, home=DUDLEY)
 
 
 def audit(store, action: str) -> list[dict]:

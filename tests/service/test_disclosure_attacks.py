@@ -113,10 +113,10 @@ def output_readings(served, capsys, counts: set[str], codes: list[str]) -> list[
                 for value, period in ((line[column["Latest"]], line[column["Latest period"]]),
                                       (line[column["Previous"]], line[column["Previous period"]])):
                     found.append((indicator, code, period, value, None, "", value if isinstance(value, str) else None))
-    names = {area.name: area.code for area in service.areas.localities(HOME)}
-    for indicator in SERIES:  # the indicator page's table of townships
-        for name, row in service.indicator_detail(service.catalogue.indicators[indicator], HOME, QUARTER).localities:
-            found += row_readings(names[name], row.as_dict(), counts)
+    for indicator in SERIES:  # the indicator page's table of townships: each one's figure as shown
+        for local in service.indicator_detail(service.catalogue.indicators[indicator], HOME, QUARTER).localities:
+            count = local.value if indicator in counts and local.shown != "[c]" else None
+            found.append((indicator, local.code, local.period, count, None, "", local.shown))
     capsys.readouterr()
     assert main(["show", "--db", str(served["db"]), "--area", "Sedgley", "--period", QUARTER.label,
                  "--format", "json"]) == 0

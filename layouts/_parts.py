@@ -6,7 +6,7 @@ import dash
 from dash import dcc, html
 
 from layouts._state import KEYS, href, is_projector
-from service.access import is_admin, sign_in_notice, signed_in
+from service.access import form_token, is_admin, sign_in_notice, signed_in
 from service.display import number, trend_marks, trend_words  # the pages' one way to show a number
 from service.errors import NotAllowed
 from service.shared import shared
@@ -197,7 +197,8 @@ def account() -> list:
     name, role = who
     return [html.Div([
         html.Span(f"Signed in as {name} ({role})", className="account-name"),
-        html.Form(html.Button("Sign out", type="submit", className="button-secondary", id="sign-out"),
+        html.Form([dcc.Input(type="hidden", name="csrf", value=form_token()),
+                   html.Button("Sign out", type="submit", className="button-secondary", id="sign-out")],
                   action="/signout", method="post", className="sign-out"),
     ], className="account")]
 

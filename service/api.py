@@ -140,8 +140,8 @@ def _caller(service) -> dict | None:
             raise Refused(401, "That API token is not known or has been revoked.")
         return found
     if web_security.sign_in_required():
-        user, role = flask.session.get("user"), flask.session.get("role")
-        return {"username": user, "role": role} if user and role in users.ROLES else None
+        found = web_security.signed_in_user()  # the session and role as the database has them now
+        return found if found and found["role"] in users.ROLES else None
     if _is_loopback(flask.request.remote_addr):
         return {"username": web_security.current_username(), "role": "viewer"}
     return None

@@ -8,6 +8,8 @@ import re
 import uuid
 from pathlib import Path
 
+from service import housekeeping
+
 UPLOADS = Path("data/uploads")
 MAX_BYTES = 50 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|ods|parquet)$")
@@ -27,6 +29,7 @@ def keep(contents: str, filename: str) -> Path:
     except (IndexError, binascii.Error):
         raise ValueError(f"{filename}: the upload arrived damaged. Try again.") from None
     UPLOADS.mkdir(parents=True, exist_ok=True)
+    housekeeping.remove_stale_uploads(UPLOADS)  # what earlier uploads left behind
     path = UPLOADS / f"{uuid.uuid4().hex}{suffix}"
     path.write_bytes(data)
     return path

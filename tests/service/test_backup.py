@@ -64,8 +64,8 @@ def test_restore_keeps_the_audit_trail_and_appends_itself(backend, tmp_path, pos
     from service import backup, users
 
     db = str(tmp_path / "db.duckdb") if backend == "duckdb" else postgres_server.new_database()
-    assert main(["demo", "--db", db]) == 0
-    with Store.open(db) as store:
+    with Store.open(db, create=True) as store:
+        store.add_commentary("cla_rate", "E08000027", "2026-27 Q1", "written before the backup", "amy")
         users.add_user(store, "ada", "admin", "a long enough password", by="test")
         users.add_user(store, "tempanalyst", "analyst", "a long enough password", by="ada")
         backup.backup(store, tmp_path / "backup.zip")
@@ -93,8 +93,8 @@ def test_restore_into_an_empty_database_brings_the_log_and_names_the_users(tmp_p
     from service import backup, users
 
     original, fresh = str(tmp_path / "original.duckdb"), str(tmp_path / "fresh.duckdb")
-    assert main(["demo", "--db", original]) == 0
-    with Store.open(original) as store:
+    with Store.open(original, create=True) as store:
+        store.add_commentary("cla_rate", "E08000027", "2026-27 Q1", "a note", "amy")
         users.add_user(store, "ada", "admin", "a long enough password", by="test")
         backup.backup(store, tmp_path / "backup.zip")
         logged = audit_trail(store)

@@ -56,7 +56,13 @@ def client(secured):
 
 
 def form_token(page_text: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page_text).group(1)
+    found = re.search(r'name="csrf" value="([^"]+)"', page_text)
+    return found.group(1) if found else ""
+
+
+def next_field(page_text: str) -> str:
+    found = re.search(r'name="next" value="([^"]*)"', page_text)
+    return html.unescape(found.group(1)) if found else ""
 
 
 def sign_in(test_client, name, address="127.0.0.1", password=PASSWORD, next_path=None):
@@ -64,7 +70,7 @@ def sign_in(test_client, name, address="127.0.0.1", password=PASSWORD, next_path
     page = test_client.get("/signin" + (f"?{urlencode({'next': next_path})}" if next_path else ""),
                            base_url="https://localhost", environ_base={"REMOTE_ADDR": address})
     fields = {"username": name, "password": password, "csrf": form_token(page.text),
-              "next": html.unescape(re.search(r'name="next" value="([^"]*)"', page.text).group(1))}
+              "next": next_field(page.text)}
     return test_client.post("/signin", data=fields, base_url="https://localhost", environ_base={"REMOTE_ADDR": address})
 
 
@@ -527,8 +533,7 @@ def test_a_deep_link_keeps_its_whole_query_through_sign_in(secured):
     first = test_client.get(deep, base_url="https://localhost")
     assert first.status_code == 302
     page = test_client.get(first.headers["Location"], base_url="https://localhost")
-    fields = {"username": "anna", "password": PASSWORD, "csrf": form_token(page.text),
-              "next": html.unescape(re.search(r'name="next" value="([^"]*)"', page.text).group(1))}
+    fields = {"username": "anna", "password": PASSWORD, "csrf": form_token(page.text), "next": next_field(page.text)}
     answer = test_client.post("/signin", data=fields, base_url="https://localhost",
                               environ_base={"REMOTE_ADDR": "10.0.3.2"})
     assert answer.status_code == 302 and answer.headers["Location"] == deep

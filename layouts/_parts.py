@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from layouts._projector import deck_href, legacy_redirect, offers_projector
 from layouts._state import KEYS, href, is_projector
-from service.access import is_admin, sign_in_notice, signed_in
+from service.access import form_token, is_admin, sign_in_notice, signed_in
 from service.display import (  # the pages' one way to show a number, a RAG, a signal
     ASSURANCE_SHAPES, DIRECTION_SIGNS, RAG_SHAPES, RAG_WORDS, SIGNIFICANCE_SHAPES, TREND_SHAPES, VARIATION_SHAPES,
     VARIATION_WORDS, number, trend_marks, trend_words,
@@ -196,7 +196,8 @@ def account() -> list:
     name, role = who
     return [html.Div([
         html.Span(f"Signed in as {name} ({role})", className="account-name"),
-        html.Form(html.Button("Sign out", type="submit", className="button-secondary", id="sign-out"),
+        html.Form([dcc.Input(type="hidden", name="csrf", value=form_token()),
+                   html.Button("Sign out", type="submit", className="button-secondary", id="sign-out")],
                   action="/signout", method="post", className="sign-out"),
     ], className="account")]
 

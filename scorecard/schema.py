@@ -12,7 +12,8 @@ import sqlalchemy as sa
 # several sources may give one figure. 4: API tokens. 5: SPC rebases; board packs, frozen as
 # presented; the home LA's localities (wards, townships, area partnerships) as the analyst
 # loads them; who agreed each target, and the clinic's actions on exceptions; each load's
-# warnings in full (load_warning). create_schema adds missing tables, then records the version.
+# warnings in full (load_warning); sign-in sessions and failed sign-in attempts, kept in the
+# database so every worker sees them. create_schema adds missing tables, then records the version.
 SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
@@ -376,4 +377,28 @@ load_warning = sa.Table(
     sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("location", sa.String, nullable=False),  # 'Data!D14', or '' for the whole file
     sa.Column("message", sa.String, nullable=False),  # the warning, with what to do
+)
+
+# Sign-in sessions (issue 14): the cookie carries only a random session id; only its SHA-256 is
+# kept. Each request checks its row and the user's role here, so ending a session (sign-out,
+# a removed user, a changed role or password) works at once. Never in a backup.
+user_session = sa.Table(
+    "user_session",
+    metadata,
+    sa.Column("session_hash", sa.String, primary_key=True),
+    sa.Column("username", sa.String, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("seen_at", sa.DateTime, nullable=False),
+)
+
+# Sign-in attempts checked against a password, by 'user:NAME' and by 'address:IP', shared by
+# every worker; rows older than the window are deleted as new ones come. Never in a backup.
+sign_in_attempt_seq = sa.Sequence("sign_in_attempt_id_seq")
+sign_in_attempt = sa.Table(
+    "sign_in_attempt",
+    metadata,
+    sa.Column("id", sa.Integer, sign_in_attempt_seq, primary_key=True,
+              server_default=sign_in_attempt_seq.next_value()),
+    sa.Column("key", sa.String, nullable=False),
+    sa.Column("attempted_at", sa.DateTime, nullable=False),
 )

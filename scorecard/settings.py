@@ -120,14 +120,15 @@ declare(
     Setting("database_wait", 60, "Seconds a command or a page waits for the DuckDB file while "
             "another program (the app, or a command) is using it, before saying it is busy.",
             kind=whole_number, env="SCORECARD_DB_WAIT"),
-    Setting("sign_in", None, "on, off or auto. Auto: sign-in is needed on PostgreSQL.",
-            kind=on_off_auto, env="SCORECARD_SIGN_IN"),
+    Setting("sign_in", None, "on or auto. Auto (or off): sign-in is needed whenever any user exists, "
+            "on any database; with no users, Scorecard opens without it on this computer only. On: "
+            "sign-in is needed even with no users.", kind=on_off_auto, env="SCORECARD_SIGN_IN"),
     Setting("https", True, "Whether the session cookie is sent only over HTTPS. Set off only "
             "for a server reached without HTTPS on a trusted network.", kind=on_off,
             env="SCORECARD_HTTPS"),
-    Setting("secret_key", None, "The key that signs session cookies. Empty: a key made on first "
-            "start and kept in the database (its setting table, as session_secret) is used.",
-            env="SCORECARD_SECRET_KEY", secret=True),
+    Setting("secret_key", None, "The key that signs session cookies. Empty: the key in the file "
+            "session_key_file (made on first start, readable by its owner only). Never kept in the "
+            "database, so never in a backup.", env="SCORECARD_SECRET_KEY", secret=True),
     Setting("warm_start", None, "on or off: work out the default scorecard before the first "
             "visitor. Empty: on for 'scorecard serve' and 'python app.py'.", kind=on_off_auto,
             env="SCORECARD_WARM"),
@@ -221,4 +222,35 @@ declare(
     Setting("local_indicators_file", None, "The council's own indicators, added to the "
             "catalogue (YAML). Empty: local-indicators.yaml in the folder of the DuckDB database "
             "(data/ for PostgreSQL).", env="SCORECARD_LOCAL_INDICATORS"),
+)
+
+
+# Sessions that end and sign-in that holds (issue 14).
+declare(
+    Setting("session_key_file", "data/session.key", "The file holding the key that signs session "
+            "cookies when secret_key is empty; a relative path is under Scorecard's folder. Made on "
+            "first start with owner-only permissions.", env="SCORECARD_SESSION_KEY_FILE"),
+    Setting("session_idle_minutes", 60, "Minutes without a request after which a session ends.",
+            kind=int, env="SCORECARD_SESSION_IDLE_MINUTES"),
+    Setting("session_lifetime_hours", 8, "Hours after sign-in at which a session ends, however "
+            "busy.", kind=int, env="SCORECARD_SESSION_LIFETIME_HOURS"),
+    Setting("session_check_seconds", 2, "How long a worker may reuse its last check of a session "
+            "(the user's role and whether the session still stands) before asking the database "
+            "again. 0: every request asks.", kind=float, env="SCORECARD_SESSION_CHECK_SECONDS"),
+    Setting("sign_in_attempts", 5, "Sign-in attempts allowed per username in the window; more are "
+            "refused without checking the password.", kind=int, env="SCORECARD_SIGN_IN_ATTEMPTS"),
+    Setting("sign_in_attempts_per_address", 20, "Failed sign-in attempts allowed from one network "
+            "address in the window, whatever usernames they try.", kind=int,
+            env="SCORECARD_SIGN_IN_ATTEMPTS_PER_ADDRESS"),
+    Setting("sign_in_window_minutes", 15, "The window over which sign-in attempts are counted; "
+            "older attempts are forgotten.", kind=int, env="SCORECARD_SIGN_IN_WINDOW_MINUTES"),
+    Setting("allowed_hosts", "localhost,127.0.0.1,[::1]", "Comma-separated host names a server "
+            "without sign-in answers to (the Host header), so another site cannot reach it through "
+            "DNS rebinding. Not checked once users exist.", env="SCORECARD_ALLOWED_HOSTS"),
+    Setting("open_without_sign_in", False, "on lets 'scorecard serve' listen on a network address "
+            "with no users, open to anyone who can reach it (for a server behind a proxy that "
+            "signs people in itself). Off: it refuses to start.", kind=on_off,
+            env="SCORECARD_OPEN_WITHOUT_SIGN_IN"),
+    Setting("upload_hours", 24, "Hours after which an upload never confirmed, or left by a load "
+            "that failed, is deleted from data/uploads.", kind=float, env="SCORECARD_UPLOAD_HOURS"),
 )

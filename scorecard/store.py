@@ -21,6 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from scorecard import schema, settings
+from scorecard.sign_in_store import SignInStore
 from scorecard.versioned import (  # noqa: F401 - Batch, Change and RevertError are the store's words too
     AUDIT_COLUMNS,
     PARALLEL_INSERT_ROWS,
@@ -149,14 +150,16 @@ class _SharedFile:
 
 def _engine(url: str) -> tuple[sa.Engine, _SharedFile | None]:
     if duckdb_path(url) is None:
-        return sa.create_engine(url), None
+        # A pooled PostgreSQL connection is checked before use: after the server restarts, the
+        # next request reconnects rather than failing on a dead connection.
+        return sa.create_engine(url, pool_pre_ping=url.startswith("postgresql")), None
     shared = _SharedFile(url)
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     sa.event.listen(engine, "do_connect", shared.connect)
     return engine, shared
 
 
-class Store(VersionedWrites):
+class Store(VersionedWrites, SignInStore):
     """The database: schema, reads for the metrics layer, versioned writes for loaders."""
 
     def __init__(self, url: str, engine: sa.Engine, shared: _SharedFile | None = None):
@@ -694,6 +697,7 @@ class Store(VersionedWrites):
             connection.execute(schema.app_user.delete().where(schema.app_user.c.username == username))
             # so a user added later under the same name gets none of these tokens
             connection.execute(schema.api_token.delete().where(schema.api_token.c.username == username))
+            connection.execute(schema.user_session.delete().where(schema.user_session.c.username == username))
             record_audit(connection, by, "user remove", username, f"role {role}", None)
 
     def add_api_token(self, username: str, token_hash: str, by: str) -> None:
@@ -874,21 +878,52 @@ class Store(VersionedWrites):
         """Every table's rows by name, parents before the tables that refer to them."""
         return {table.name: self.frame(sa.select(table)) for table in schema.metadata.sorted_tables}
 
-    def replace_everything(self, frames: dict[str, pd.DataFrame], by: str, subject: str, note: str) -> None:
+    def replace_everything(self, frames: dict[str, pd.DataFrame], by: str, subject: str, note: str,
+                           keep: frozenset[str] = frozenset()) -> None:
         """Replace every table's rows with `frames` in one transaction, so that new loads and
-        commentary get ids after the restored ones; recorded in the audit log."""
+        commentary get ids after the restored ones. Tables named in `keep` stay as they are. The
+        audit log is never replaced: its entries stay, the backup's entries it lacks are added
+        after them, and the restore itself is recorded last."""
         self.create_schema()
+        kept = keep | {schema.audit.name}
         with self.engine.begin() as connection:
             for table in reversed(schema.metadata.sorted_tables):
-                connection.execute(table.delete())
+                if table.name not in kept:
+                    connection.execute(table.delete())
             for table in schema.metadata.sorted_tables:
                 frame = frames.get(table.name)  # a backup from before a table existed lacks it
-                if frame is not None and len(frame):
+                if table.name not in kept and frame is not None and len(frame):
                     connection.execute(table.insert(), list(records(frame)))
+            _add_missing_audit(connection, frames.get(schema.audit.name))
             for sequence, table, column in _sequences():
                 highest = connection.execute(sa.select(sa.func.max(table.c[column]))).scalar() or 0
                 _move_sequence_past(connection, sequence, highest)
             record_audit(connection, by, "restore", subject, None, note)
+
+
+def _add_missing_audit(connection: sa.Connection, backed_up: pd.DataFrame | None) -> None:
+    """The backup's audit entries that the log does not hold already (same time, who, action,
+    subject, before and after), in their order. Into an empty log they keep their ids; after
+    existing entries they take new ones, so every id stays in the order entries were added."""
+    if backed_up is None or not len(backed_up):
+        return
+    table = schema.audit
+    fields = [name for name in AUDIT_COLUMNS if name != "id"]
+    held = {tuple(row) for row in connection.execute(sa.select(*[table.c[name] for name in fields]))}
+    empty = not held
+    missing = [row for row in records(backed_up.sort_values("id"))
+               if tuple(_plain(row.get(name)) for name in fields) not in held]
+    if not empty:
+        missing = [{name: row.get(name) for name in fields} for row in missing]
+        for row in missing:  # one by one: each takes the next id from the sequence
+            connection.execute(table.insert().values(**row))
+    elif missing:
+        connection.execute(table.insert(), missing)
+
+
+def _plain(value):
+    """A value read back from Parquet, as the database gives it (pandas Timestamps as datetimes)."""
+    return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
 
 
 def _sequences() -> list[tuple[sa.Sequence, sa.Table, str]]:

@@ -22,6 +22,11 @@ def signed_in() -> tuple[str, str] | None:
     return (user, role) if user and role else None
 
 
+def form_token() -> str:
+    """The token the sign-out form carries, so no other site can sign anyone out."""
+    return web_security.csrf_token()
+
+
 def is_admin() -> bool:
     try:
         web_security.require_role("admin")

@@ -9,9 +9,9 @@ pages. Who may ask:
   for a live token of an existing user, with that user's role read now; any other token is
   refused (401), even where sign-in is off;
 - with sign-in on, a signed-in browser session is taken as the pages take it;
-- with sign-in off (the single-user embedded default), a request with no token is answered
-  only from this machine (loopback): pages then have no check at all, but an analyst's tool
-  on another machine has no reason to reach a server that was never meant to be shared.
+- with sign-in off (no users yet), a request with no token is answered only from this
+  machine (loopback): pages then have no check at all, but an analyst's tool on another
+  machine has no reason to reach a server that was never meant to be shared.
 Errors are JSON, {"error": "..."}, with the status code that fits.
 """
 
@@ -140,8 +140,8 @@ def _caller(service) -> dict | None:
             raise Refused(401, "That API token is not known or has been revoked.")
         return found
     if web_security.sign_in_required():
-        user, role = flask.session.get("user"), flask.session.get("role")
-        return {"username": user, "role": role} if user and role in users.ROLES else None
+        found = web_security.signed_in_user()  # the session and role as the database has them now
+        return found if found and found["role"] in users.ROLES else None
     if _is_loopback(flask.request.remote_addr):
         return {"username": web_security.current_username(), "role": "viewer"}
     return None

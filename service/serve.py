@@ -1,15 +1,21 @@
 """`scorecard serve`: the app under gunicorn, never in debug mode.
 
 DuckDB lets one process write a file, so it gets one worker with threads; PostgreSQL
-gets a worker per core. /healthz answers whether the database can be read."""
+gets a worker per core. /healthz answers whether the database can be read. With no users,
+no one would need to sign in, so serving on a network address is refused unless the
+setting `open_without_sign_in` says so."""
 
+import ipaddress
 import os
 import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from scorecard import settings
 from scorecard.settings import child_environment, value
-from scorecard.store import database_url
+from scorecard.store import Store, database_url
+from service import housekeeping, uploads
 from service.errors import NotAllowed
 
 REPO = Path(__file__).resolve().parents[1]  # app.py is here, in a checkout and once installed
@@ -41,13 +47,52 @@ def check_port(host: str, port: int) -> None:
             ) from None
 
 
+class ServeRefused(ValueError):
+    """A server that would be open to the network with no one signing in."""
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_open(host: str, user_count: int) -> None:
+    """ServeRefused for a network address when there are no users, unless the setting allows it."""
+    if user_count or is_loopback_host(host) or settings.value("open_without_sign_in"):
+        return
+    raise ServeRefused(
+        f"No users have been added, so anyone who can reach {host} could read and change the data without "
+        "signing in. Add one first ('scorecard users add NAME --role admin'), serve on 127.0.0.1, or set "
+        "SCORECARD_OPEN_WITHOUT_SIGN_IN=on if something in front of Scorecard signs people in.")
+
+
+def without_password(url: str) -> str:
+    """The database URL fit to print: any password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def serve(db: str | None, host: str, port: int) -> int:
     url = database_url(db)
     check_port(host, port)
+    with Store.open(url) as store:
+        check_open(host, store.user_count())
+    housekeeping.remove_stale_uploads(uploads.folder())
     warm = value("warm_start")
     env = child_environment(database=url, warm_start=True if warm is None else warm, debug=False)
     command = gunicorn_command(url, host, port)
-    print(f"Serving Scorecard on http://{host}:{port} from {url} ({command[command.index('--workers') + 1]} worker(s)).")
+    print(f"Serving Scorecard on http://{host}:{port} from {without_password(url)} "
+          f"({command[command.index('--workers') + 1]} worker(s)).", flush=True)
     os.execvpe(command[0], command, env)  # replaces this process, so signals reach gunicorn
 
 

@@ -8,6 +8,7 @@ import re
 import uuid
 from pathlib import Path
 
+from service import housekeeping
 from service.settings import value
 
 
@@ -39,6 +40,7 @@ def keep(contents: str, filename: str) -> Path:
         raise ValueError(f"{filename}: the upload arrived damaged. Try again.") from None
     kept = folder()
     kept.mkdir(parents=True, exist_ok=True)
+    housekeeping.remove_stale_uploads(kept)  # what earlier uploads left behind
     path = kept / f"{uuid.uuid4().hex}{suffix}"
     path.write_bytes(data)
     return path

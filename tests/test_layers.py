@@ -30,7 +30,7 @@ MUST_NOT_IMPORT = {
 }
 # The database is reached through the store alone.
 DATABASE = {"sqlalchemy", "duckdb", "duckdb_engine", "psycopg"}
-STORE = {"scorecard.store", "scorecard.versioned", "scorecard.schema"}
+STORE = {"scorecard.store", "scorecard.versioned", "scorecard.schema", "scorecard.sign_in_store"}
 
 
 def modules(root: Path) -> dict[str, Path]:

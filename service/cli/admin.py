@@ -24,7 +24,10 @@ def run_serve(args) -> int:
     serve.check_port(host, port)  # before anything else, so a taken port is the one line said
     with open_service(args) as service:  # a missing database is explained here, not in a worker's log
         service.sync_reference()  # once, before the workers start together
-    return serve.serve(args.db, host, port)
+    try:
+        return serve.serve(args.db, host, port)
+    except serve.ServeRefused as refused:
+        raise UserError(str(refused)) from refused
 
 
 def add_backup(commands) -> None:
@@ -59,6 +62,7 @@ def run_restore(args) -> int:
         except backup.BackupError as bad:
             raise UserError(str(bad)) from bad
     print(f"Restored {sum(manifest['tables'].values()):,} rows taken on {manifest['taken_at']}.")
+    print(manifest["users"])
     return 0
 
 
@@ -71,8 +75,14 @@ def add_users(commands) -> None:
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=list(users.ROLES))
     actions.add_parser("list", parents=[db], help="list users and their roles")
-    remove = actions.add_parser("remove", parents=[db], help="remove a user")
+    remove = actions.add_parser("remove", parents=[db], help="remove a user; their sessions end at once")
     remove.add_argument("username")
+    role = actions.add_parser("role", parents=[db], help="change a user's role; their sessions end at once")
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=list(users.ROLES))
+    password = actions.add_parser("password", parents=[db], help="set a new password from a prompt or standard input; "
+                                  "the user's sessions end at once")
+    password.add_argument("username")
     token = actions.add_parser("token", parents=[db], help="print a new API token for a user, shown once")
     token.add_argument("username")
     token.add_argument("--revoke", action="store_true", help="revoke every API token the user has")
@@ -83,12 +93,14 @@ def run_users(args) -> int:
     with open_service(args, create=args.action == "add") as service:
         try:
             if args.action == "add":
-                if sys.stdin.isatty():
-                    password = getpass.getpass(f"Password for {args.username}: ")
-                else:
-                    password = sys.stdin.readline().rstrip("\n")
-                users.add_user(service.store, args.username, args.role, password, by=getpass.getuser())
+                users.add_user(service.store, args.username, args.role, _password(args.username), by=getpass.getuser())
                 print(f"Added {args.username} as {args.role}.")
+            elif args.action == "role":
+                users.change_role(service.store, args.username, args.role, by=getpass.getuser())
+                print(f"{args.username} is now {args.role}; they sign in again to continue.")
+            elif args.action == "password":
+                users.change_password(service.store, args.username, _password(args.username), by=getpass.getuser())
+                print(f"New password set for {args.username}; they sign in again to continue.")
             elif args.action == "token":
                 from service import tokens
 
@@ -111,6 +123,12 @@ def run_users(args) -> int:
         except users.UserError as problem:
             raise UserError(str(problem)) from problem
     return 0
+
+
+def _password(username: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Password for {username}: ")
+    return sys.stdin.readline().rstrip("\n")
 
 
 def add_audit(commands) -> None:

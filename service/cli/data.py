@@ -22,8 +22,9 @@ def add_demo(commands) -> None:
 
 def run_demo(args) -> int:
     from service import demo  # here, as the old command did: each subcommand starts quickly
+    from service.serve import without_password
 
-    url = database_url(args.db)
+    url = without_password(database_url(args.db))  # printed: never with its password
     if args.if_missing and database_exists(args.db):
         print(f"Database already exists: {url}. Leaving it as it is.")
         return 0

@@ -227,8 +227,8 @@ declare(
 
 # Sessions that end and sign-in that holds (issue 14).
 declare(
-    Setting("session_key_file", "data/session.key", "The file holding the key that signs session "
-            "cookies when secret_key is empty; a relative path is under Scorecard's folder. Made on "
+    Setting("session_key_file", "session.key", "The file holding the key that signs session "
+            "cookies when secret_key is empty; a relative path is in the data folder. Made on "
             "first start with owner-only permissions.", env="SCORECARD_SESSION_KEY_FILE"),
     Setting("session_idle_minutes", 60, "Minutes without a request after which a session ends.",
             kind=int, env="SCORECARD_SESSION_IDLE_MINUTES"),

@@ -21,7 +21,6 @@ from pathlib import Path
 from scorecard import settings
 from scorecard.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
 _checked: dict[tuple, tuple[float, object]] = {}  # (database, what) -> (when checked, answer)
 _lock = threading.Lock()
 MAX_CHECKED = 10_000  # entries kept before the stale ones are dropped
@@ -35,7 +34,7 @@ def signing_key() -> str:
 
 def key_path() -> Path:
     path = Path(settings.value("session_key_file")).expanduser()
-    return path if path.is_absolute() else REPO / path
+    return path if path.is_absolute() else settings.value("data_folder") / path
 
 
 def key_from_file(path: Path) -> str:

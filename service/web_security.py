@@ -23,7 +23,9 @@ from service import sessions, sign_in, users
 from service.shared import shared
 
 OPEN_PATHS = {"/signin", "/signout", "/healthz"}  # sign-out checks its own form token
-MAX_REQUEST_BYTES = 70 * 1024 * 1024  # a 50 MB workbook, base64-encoded by the upload box
+def max_request_bytes() -> int:
+    """The largest upload (the setting upload_limit_mb) as the upload box sends it, base64-encoded."""
+    return settings.value("upload_limit_mb") * 1024 * 1024 * 4 // 3 + 1024 * 1024
 MAX_SIGN_IN_BYTES = 16 * 1024  # a sign-in form is a few hundred bytes: more is refused unread
 LOCAL_USER = "local analyst"
 
@@ -145,7 +147,7 @@ def _sign_in_page(message: str, target: str, status: int):
 def install(app) -> None:
     server = app.server
     server.config.update(
-        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_CONTENT_LENGTH=max_request_bytes(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.value("https"),

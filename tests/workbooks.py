@@ -93,12 +93,13 @@ def filled_template(
 ) -> dict[tuple[str, str], int]:
     """Write the template for a quarter, type `fills` into it ({(indicator, area): {column: value}}),
     let `edit(sheet, rows)` do anything else, save it; returns the row numbers."""
-    if store is None:  # a blank template is the same every time: write it once
-        blank = _BLANKS.get(quarter)
+    if store is None:  # a blank template is the same for the same quarter and localities: write it once
+        key = (quarter, tuple(local.code for local in context.areas.localities(DUDLEY)))
+        blank = _BLANKS.get(key)
         if blank is None or not blank.exists():
             blank = Path(tempfile.mkdtemp()) / f"blank {quarter}.xlsx"
             write_template(blank, context.catalogue, context.areas, parse_period(quarter), DUDLEY)
-            _BLANKS[quarter] = blank
+            _BLANKS[key] = blank
         shutil.copyfile(blank, path)
     else:
         write_template(path, context.catalogue, context.areas, parse_period(quarter), DUDLEY, store)

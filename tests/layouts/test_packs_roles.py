@@ -15,6 +15,7 @@ from service import users
 from service.application import Service
 from service.cli import main
 from service.packs import record
+from tests.signing import sign_in
 
 PASSWORD = "a long enough password"
 QUARTER = latest_complete_quarter(date.today())
@@ -44,8 +45,7 @@ def secured(tmp_path_factory):
 
 def signed_in(secured, name: str, address: str):
     client = secured[0].server.test_client()
-    response = client.post("/signin", data={"username": name, "password": PASSWORD}, base_url="https://localhost",
-                           environ_base={"REMOTE_ADDR": address})
+    response = sign_in(client, name, PASSWORD, address)
     assert response.status_code == 302
     return client
 

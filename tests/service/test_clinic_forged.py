@@ -14,6 +14,7 @@ from scorecard.catalogue import load_catalogue
 from scorecard.reference import sync_reference
 from scorecard.store import Store
 from service import users
+from tests.signing import sign_in
 
 PASSWORD = "a long enough password"
 DUDLEY, JUDGED = "E08000027", "re_referrals_12_months"
@@ -50,8 +51,7 @@ def secured(request, tmp_path_factory):
 
 def signed_in(secured, name: str, address: str):
     client = secured[0].server.test_client()
-    response = client.post("/signin", data={"username": name, "password": PASSWORD}, base_url="https://localhost",
-                           environ_base={"REMOTE_ADDR": address})
+    response = sign_in(client, name, PASSWORD, address)
     assert response.status_code == 302
     return client
 

@@ -5,12 +5,9 @@ end (sign-out, a removed or demoted user, idle and lifetime limits) and that no 
 mint; `next` kept on the site; forms that another site cannot post."""
 
 import csv
-import html
 import io
 import json
 import re
-from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +16,8 @@ from scorecard import schema
 from scorecard.store import Store
 from service import audit, users
 from service.cli import main
+from tests import signing
+from tests.signing import form_token, next_field
 
 PASSWORD = "a long enough password"
 
@@ -55,23 +54,9 @@ def client(secured):
     return secured[0].server.test_client()
 
 
-def form_token(page_text: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page_text)
-    return found.group(1) if found else ""
-
-
-def next_field(page_text: str) -> str:
-    found = re.search(r'name="next" value="([^"]*)"', page_text)
-    return html.unescape(found.group(1)) if found else ""
-
-
 def sign_in(test_client, name, address="127.0.0.1", password=PASSWORD, next_path=None):
     """Sign in as a browser does: open the sign-in page, then post its form with its token."""
-    page = test_client.get("/signin" + (f"?{urlencode({'next': next_path})}" if next_path else ""),
-                           base_url="https://localhost", environ_base={"REMOTE_ADDR": address})
-    fields = {"username": name, "password": password, "csrf": form_token(page.text),
-              "next": next_field(page.text)}
-    return test_client.post("/signin", data=fields, base_url="https://localhost", environ_base={"REMOTE_ADDR": address})
+    return signing.sign_in(test_client, name, password, address, next_path)
 
 
 @pytest.mark.parametrize("path", ["/", "/scorecard", "/exceptions", "/indicator?indicator=cla_rate", "/upload",

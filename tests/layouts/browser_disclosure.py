@@ -133,7 +133,8 @@ def chart_values(bodies: list[str]) -> list:
         elif isinstance(node, dict):
             if node.get("type") == "Graph":
                 for trace in node["props"]["figure"]["data"]:
-                    if trace.get("name") == "Dudley":
+                    name = trace.get("name") or ""
+                    if name == "Dudley" or name.startswith("Dudley, "):  # a line per kind of period
                         values.extend(trace.get("y", []))
             for value in node.values():
                 walk(value)

@@ -51,9 +51,10 @@ def _scope(service, state: dict) -> str:
         area = dict(service.area_choices())[service.checked_area(state.get("area"))]
         quarter = service.checked_quarter(state.get("period")).label
         outcome = dict(service.outcome_choices(service.checked_framework(state.get("framework")))).get(state.get("outcome"))
+        basket = service.checked_basket(state.get("basket"))
     except NotAllowed:
         return "the scorecard chosen above"
-    return f"{area}, {quarter}, {outcome or 'all outcome areas'}"
+    return f"{area}, {quarter}, {outcome or 'all outcome areas'}" + (f", {basket.title}" if basket else "")
 
 
 def _drew_on(found: dict) -> str:

@@ -20,6 +20,7 @@ def add_pack(commands) -> None:
     parser.add_argument("--area", help="area code, old code or name (default: the home LA)")
     parser.add_argument("--outcome", help="one outcome area, by id or title (default: all)")
     parser.add_argument("--framework", help="outcome framework (default: the setting framework, ecm)")
+    parser.add_argument("--basket", help="only one basket's indicators, by its id (scorecard baskets lists them)")
     parser.add_argument("--format", choices=FORMATS, default="pptx", help="the file -o writes (default: pptx)")
     parser.add_argument("-o", "--output", help="write the pack's file here")
     parser.add_argument("--presenter", help="who presents, for the cover (default: --by)")
@@ -65,7 +66,7 @@ def _make(args, service, record, by: str) -> None:
     if not args.output:
         raise UserError("A board pack needs a file to go in: add -o FILE.pptx (or .pdf, .xlsx with --format).")
     content = record.content_for(service, area, arguments.quarter(args.period), framework.id, outcome,
-                                 args.presenter or by)
+                                 args.presenter or by, args.basket)
     pack_id, files = record.make(service, content, by, datetime.now().replace(microsecond=0))
     Path(args.output).write_bytes(files[args.format])
     print(f"Board pack {pack_id} made ({content.title}; {content.vintage}) and written to {args.output}. "

@@ -31,7 +31,7 @@ def make_pack(service: Service, state: dict, presenter: str | None) -> int:
     framework = service.checked_framework(state.get("framework"))
     outcome = state.get("outcome") if state.get("outcome") in dict(service.outcome_choices(framework)) else None
     content = record.content_for(service, state.get("area"), service.checked_quarter(state.get("period")),
-                                 framework, outcome, (presenter or "").strip()[:80] or user)
+                                 framework, outcome, (presenter or "").strip()[:80] or user, state.get("basket"))
     pack_id, _files = record.make(service, content, user, datetime.now().replace(microsecond=0))
     return pack_id
 

@@ -60,6 +60,7 @@ class PackContent:
     loaded_at: datetime | None
     load_ids: list[int]  # the loads the scorecard's own figures came from
     trends: dict[str, Trend] = field(default_factory=dict)
+    basket: tuple[str, str] | None = None  # (id, title) when the pack is of one basket of indicators
 
     @property
     def is_demo(self) -> bool:
@@ -67,7 +68,8 @@ class PackContent:
 
     @property
     def title(self) -> str:
-        scope = f" ({self.outcome_title})" if self.outcome_title else ""
+        parts = [part for part in (self.outcome_title, self.basket[1] if self.basket else None) if part]
+        scope = f" ({'; '.join(parts)})" if parts else ""
         return f"{self.card.area.name} board pack{scope}, {self.card.quarter.label}"
 
     @property

@@ -33,12 +33,17 @@ class Change:
 
 
 def content_for(service: Service, area: str | None, quarter: Period, framework: str = "ecm",
-                outcome: str | None = None, presenter: str | None = None) -> pack_content.PackContent:
-    """The pack's content for choices already checked by the caller (command line or page)."""
-    card = service.scorecard(service.checked_area(area), quarter, framework, outcome)
+                outcome: str | None = None, presenter: str | None = None,
+                basket: str | None = None) -> pack_content.PackContent:
+    """The pack's content for choices already checked by the caller (command line or page);
+    `basket`: only that basket's indicators (service.checked_basket refuses an unknown one)."""
+    chosen = service.checked_basket(basket)
+    card = service.in_basket(service.scorecard(service.checked_area(area), quarter, framework, outcome), basket)
     titles = dict(service.outcome_choices(framework))
-    return pack_content.build(service, card, outcome_title=titles.get(outcome) if outcome else None,
-                              presenter=presenter)
+    content = pack_content.build(service, card, outcome_title=titles.get(outcome) if outcome else None,
+                                 presenter=presenter)
+    content.basket = (chosen.id, chosen.title) if chosen else None
+    return content
 
 
 def render(content: pack_content.PackContent, file_format: str) -> bytes:
@@ -51,7 +56,7 @@ def make(service: Service, content: pack_content.PackContent, made_by: str, made
     card = content.card
     pack_id = service.store.add_board_pack({
         "area_code": card.area.code, "quarter": card.quarter.label, "framework": card.framework,
-        "outcome": _outcome_of(card), "title": content.title,
+        "outcome": _scope_of(content), "title": content.title,
         "data_version": json.dumps(service.data_version(), default=str),
         "latest_load_id": content.latest_load_id, "load_ids": ",".join(map(str, content.load_ids)),
         "commentary": json.dumps({row.indicator_id: {"text": row.commentary, "author": row.commentary_author}
@@ -62,8 +67,12 @@ def make(service: Service, content: pack_content.PackContent, made_by: str, made
     return pack_id, files
 
 
-def _outcome_of(card) -> str | None:
-    areas = {row.outcome_area for row in card.rows}
+def _scope_of(content: pack_content.PackContent) -> str | None:
+    """What the pack is of, beyond its area and quarter: one outcome area, one basket
+    ('basket-ID'), or None for them all. Packs are compared only with packs of the same scope."""
+    if content.basket:
+        return f"basket-{content.basket[0]}"
+    areas = {row.outcome_area for row in content.card.rows}
     return next(iter(areas)) if len(areas) == 1 else None
 
 

@@ -67,3 +67,34 @@ def test_with_users_only_an_analyst_or_admin_makes_or_signs_off(db, tmp_path, ca
     assert main(["pack", "--db", str(db), "--sign-off", "2", "--by", "anna"]) == 0
     with Store.open(db) as store:
         assert store.board_packs()[0]["signed_off_by"] == "anna"
+
+
+def test_a_pack_of_one_basket_holds_only_its_indicators(tmp_path, capsys, monkeypatch):
+    """Issue 13: the pack can be made for a basket (here the example safeguarding board's set)."""
+    from pptx import Presentation
+
+    from tests.paths import REPO
+
+    db = tmp_path / "demo.duckdb"  # its own: no users, so anyone running the command may make a pack
+    assert main(["demo", "--db", str(db)]) == 0
+
+    monkeypatch.setenv("SCORECARD_BASKETS", str(REPO / "data" / "examples" / "baskets.yaml"))
+    out = tmp_path / "basket.xlsx"
+    capsys.readouterr()
+    made = main(["pack", "--db", str(db), "--period", "2026-27 Q2", "--basket", "safeguarding_board",
+                 "--format", "xlsx", "-o", str(out)])
+    said = capsys.readouterr()
+    assert made == 0, said.err
+    assert "(Safeguarding partnership board)" in said.out
+    deck_file = tmp_path / "basket.pptx"
+    assert main(["pack", "--db", str(db), "--period", "2026-27 Q2", "--basket", "safeguarding_board",
+                 "-o", str(deck_file)]) == 0
+    text = " ".join(shape.text_frame.text for slide in Presentation(deck_file).slides
+                    for shape in slide.shapes if shape.has_text_frame)
+    tables = " ".join(cell.text for slide in Presentation(deck_file).slides for shape in slide.shapes
+                      if shape.has_table for row in shape.table.rows for cell in row.cells)
+    assert "Child protection plan rate" in tables and "Children looked after rate" not in tables
+    assert "Safeguarding partnership board" in text
+    assert main(["pack", "--db", str(db), "--period", "2026-27 Q2", "--basket", "nonesuch", "-o",
+                 str(tmp_path / "x.pptx")]) == 2
+    assert "There is no basket 'nonesuch'" in capsys.readouterr().err

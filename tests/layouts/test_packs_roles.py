@@ -3,7 +3,6 @@ page's callbacks, forged by hand by a signed-in viewer, make nothing, sign nothi
 no draft; the same requests from an analyst do (the control), and a viewer may download a pack
 once it is signed off. The real app, served by Flask's test client, with sign-in on."""
 
-import importlib
 import json
 from datetime import date, datetime
 
@@ -15,7 +14,7 @@ from service import users
 from service.application import Service
 from service.cli import main
 from service.packs import record
-from tests.signing import sign_in
+from tests.signing import app_signed_in_on, signed_in_client
 
 PASSWORD = "a long enough password"
 QUARTER = latest_complete_quarter(date.today())
@@ -29,25 +28,11 @@ def secured(tmp_path_factory):
         users.add_user(service.store, "vera", "viewer", PASSWORD, by="test")
         users.add_user(service.store, "anna", "analyst", PASSWORD, by="test")
         record.make(service, record.content_for(service, None, QUARTER), "anna", datetime(2026, 10, 14, 9, 0))
-    patch = pytest.MonkeyPatch()
-    patch.setenv("SCORECARD_DB", str(db))
-    patch.setenv("SCORECARD_SIGN_IN", "on")
-    import app as app_module
-    from service.shared import shared
-
-    shared.cache_clear()
-    app_module = importlib.reload(app_module)
-    yield app_module, db
-    shared().store.close()
-    shared.cache_clear()
-    patch.undo()
+    yield from app_signed_in_on(db)
 
 
 def signed_in(secured, name: str, address: str):
-    client = secured[0].server.test_client()
-    response = sign_in(client, name, PASSWORD, address)
-    assert response.status_code == 302
-    return client
+    return signed_in_client(secured[0], name, PASSWORD, address)
 
 
 def forged(client, input_id, input_property: str, state: list | None = None):

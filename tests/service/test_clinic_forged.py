@@ -2,7 +2,6 @@
 to set a target, save commentary, add an action or mark one done is refused and the database
 is unchanged; the same request from an analyst does change it (so the forgery is well formed)."""
 
-import importlib
 import json
 from datetime import date
 
@@ -14,7 +13,7 @@ from scorecard.catalogue import load_catalogue
 from scorecard.reference import sync_reference
 from scorecard.store import Store
 from service import users
-from tests.signing import sign_in
+from tests.signing import app_signed_in_on, signed_in_client
 
 PASSWORD = "a long enough password"
 DUDLEY, JUDGED = "E08000027", "re_referrals_12_months"
@@ -35,25 +34,11 @@ def secured(request, tmp_path_factory):
         store.add_action({"indicator_id": JUDGED, "area_code": DUDLEY, "raised_quarter": "2025-26 Q1",
                           "raised_start": date(2025, 4, 1), "what": "Audit re-referrals", "owner": "Head of MASH",
                           "due": date(2025, 7, 31)}, "test")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("SCORECARD_DB", db)
-    patch.setenv("SCORECARD_SIGN_IN", "on")
-    import app as app_module
-    from service.shared import shared
-
-    shared.cache_clear()
-    app_module = importlib.reload(app_module)
-    yield app_module, db
-    shared().store.close()
-    shared.cache_clear()
-    patch.undo()
+    yield from app_signed_in_on(db)
 
 
 def signed_in(secured, name: str, address: str):
-    client = secured[0].server.test_client()
-    response = sign_in(client, name, PASSWORD, address)
-    assert response.status_code == 302
-    return client
+    return signed_in_client(secured[0], name, PASSWORD, address)
 
 
 def _key(component_id, pattern: bool = False) -> str:
